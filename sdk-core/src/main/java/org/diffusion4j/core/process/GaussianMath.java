@@ -1,0 +1,64 @@
+package org.diffusion4j.core.process;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+
+/** Closed forms on diagonal Gaussians used by the variational bound (improved-diffusion's {@code losses.py}). */
+public final class GaussianMath {
+
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+
+    private GaussianMath() {
+    }
+
+    /**
+     * KL(N(mean1, e^{logVar1}) ‖ N(mean2, e^{logVar2})) elementwise, in nats:
+     * ½(−1 + logVar2 − logVar1 + e^{logVar1 − logVar2} + (mean1 − mean2)² e^{−logVar2}).
+     * Arguments broadcast against each other only along size-1 axes of the variance arguments.
+     */
+    public static NDArray normalKl(NDArray mean1, NDArray logVar1, NDArray mean2, NDArray logVar2) {
+        NDArray diff = mean1.sub(mean2);
+        return logVar2.sub(logVar1).sub(1.0)
+                .add(logVar1.sub(logVar2).exp())
+                .add(diff.mul(diff).mul(logVar2.neg().exp()))
+                .mul(0.5);
+    }
+
+    /** Φ(x) ≈ ½(1 + tanh(√(2/π)(x + 0.044715 x³))), the approximation improved-diffusion uses. */
+    public static NDArray approxStandardNormalCdf(NDArray x) {
+        return x.pow(3).mul(0.044715).add(x).mul(SQRT_2_OVER_PI).tanh().add(1.0).mul(0.5);
+    }
+
+    /**
+     * log-likelihood of data x ∈ [−1, 1] discretised to 256 bins of width 2/255 under N(mean, e^{2·logScale}):
+     * the Gaussian mass of [x − 1/255, x + 1/255], with the edge bins extended to ∓∞ (Ho et al. eq. 13).
+     * Probabilities are floored at 1e−12 before the log.
+     */
+    public static NDArray discretizedGaussianLogLikelihood(NDArray x, NDArray mean, NDArray logScale) {
+        if (!x.getShape().equals(mean.getShape())) {
+            throw new IllegalArgumentException("mean: expected shape " + x.getShape() + " (as x), got " + mean.getShape());
+        }
+        NDArray centered = x.sub(mean);
+        NDArray invStdv = logScale.neg().exp();
+        NDArray cdfPlus = approxStandardNormalCdf(centered.add(1.0 / 255.0).mul(invStdv));
+        NDArray cdfMin = approxStandardNormalCdf(centered.sub(1.0 / 255.0).mul(invStdv));
+        NDArray logCdfPlus = cdfPlus.maximum(1e-12).log();
+        NDArray logOneMinusCdfMin = cdfMin.neg().add(1.0).maximum(1e-12).log();
+        NDArray logCdfDelta = cdfPlus.sub(cdfMin).maximum(1e-12).log();
+        NDArray upper = NDArrays.where(x.gt(0.999), logOneMinusCdfMin, logCdfDelta);
+        return NDArrays.where(x.lt(-0.999), logCdfPlus, upper);
+    }
+
+    /** Mean over every axis but the first: [B, ...] → [B]. */
+    public static NDArray meanFlat(NDArray x) {
+        int rank = x.getShape().dimension();
+        if (rank == 1) {
+            return x;
+        }
+        int[] axes = new int[rank - 1];
+        for (int i = 1; i < rank; i++) {
+            axes[i - 1] = i;
+        }
+        return x.mean(axes);
+    }
+}
