@@ -1,0 +1,41 @@
+package org.diffusion4j.audio.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.ndarray.types.Shape;
+
+/** Small tensor helpers shared by the WaveGrad blocks. */
+final class Ops {
+
+    private Ops() {
+    }
+
+    /** Conv1d(k, dilation d, padding d·(k−1)/2): length-preserving for odd k, as in lmnt's model.py. */
+    static Conv1d conv(int outChannels, int kernel, int dilation) {
+        return Conv1d.builder().setFilters(outChannels).setKernelShape(new Shape(kernel))
+                .optDilation(new Shape(dilation)).optPadding(new Shape((long) dilation * (kernel - 1) / 2))
+                .optBias(true).build();
+    }
+
+    /** max(x, 0) + slope·min(x, 0), i.e. F.leaky_relu(x, slope). */
+    static NDArray leakyRelu(NDArray x, float slope) {
+        return x.maximum(x.mul(slope));
+    }
+
+    /**
+     * F.interpolate(x, size = L·f) in nearest mode on [N, C, L]: each sample repeated f times
+     * (output index i reads input floor(i / f)).
+     */
+    static NDArray upsample(NDArray x, int factor) {
+        return factor == 1 ? x : x.repeat(2, factor);
+    }
+
+    /**
+     * F.interpolate(x, size = L / f) in nearest mode on [N, C, L] with L divisible by f: output index i
+     * reads input floor(i·L/(L/f)) = i·f, i.e. samples 0, f, 2f, ...
+     */
+    static NDArray downsample(NDArray x, int factor) {
+        return factor == 1 ? x : x.get(new NDIndex(":, :, ::" + factor));
+    }
+}
