@@ -99,8 +99,14 @@ public final class GroupNorm extends AbstractBlock implements TorchNamed {
         java.util.Arrays.fill(affine, 1L);
         affine[1] = c;
         Shape affineShape = new Shape(affine);
-        NDArray out = normed.mul(gamma.toType(DataType.FLOAT32, false).reshape(affineShape))
-                .add(beta.toType(DataType.FLOAT32, false).reshape(affineShape));
+        // views of the parameters are created in the parameters' manager: move them into the caller's scope
+        NDArray g = gamma.reshape(affineShape);
+        g.attach(in.getManager());
+        g = g.toType(DataType.FLOAT32, false);
+        NDArray bt = beta.reshape(affineShape);
+        bt.attach(in.getManager());
+        bt = bt.toType(DataType.FLOAT32, false);
+        NDArray out = normed.mul(g).add(bt);
         return inType == DataType.FLOAT32 ? out : out.toType(inType, false);
     }
 

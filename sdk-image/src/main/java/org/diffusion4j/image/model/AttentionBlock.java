@@ -1,0 +1,59 @@
+package org.diffusion4j.image.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import org.diffusion4j.image.nn.Conv;
+import org.diffusion4j.image.nn.GroupNorm;
+
+/**
+ * unet.py's {@code AttentionBlock} + {@code QKVAttention}: spatial self-attention over the H·W positions.
+ * {@code qkv} is a 1×1 Conv1d to 3C channels whose output is reshaped to [B·heads, 3C/heads, T]: within
+ * each head the channels are [q | k | v] (this "legacy" ordering matters for loading checkpoints).
+ * Weights are softmax(q·k / sqrt(C/heads)) with the 1/sqrt scale split over q and k as in the reference;
+ * {@code proj_out} is zero-initialised and the block is residual.
+ */
+final class AttentionBlock extends EmbeddedLayer {
+
+    private final int channels;
+    private final int heads;
+    private final GroupNorm norm;
+    private final Conv qkv;
+    private final Conv projOut;
+
+    AttentionBlock(int channels, int heads, int groups) {
+        this.channels = channels;
+        this.heads = heads;
+        this.norm = child("norm", new GroupNorm(groups, channels, GroupNorm.DEFAULT_EPS));
+        this.qkv = child("qkv", new Conv(1, channels, 3 * channels, 1, 1, 0, false));
+        this.projOut = child("proj_out", new Conv(1, channels, channels, 1, 1, 0, true));
+    }
+
+    @Override
+    int outChannels() {
+        return channels;
+    }
+
+    @Override
+    NDArray apply(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(2) * s.get(3);
+        NDArray flat = x.reshape(b, channels, t);
+        NDArray n = norm.forward(ps, new NDList(flat), training).head();
+        NDArray qkvOut = qkv.forward(ps, new NDList(n), training).head().reshape(b * heads, 3L * channels / heads, t);
+        long ch = channels / heads;
+        NDArray q = qkvOut.get(new NDIndex(":, 0:{}", ch));
+        NDArray k = qkvOut.get(new NDIndex(":, {}:{}", ch, 2 * ch));
+        NDArray v = qkvOut.get(new NDIndex(":, {}:", 2 * ch));
+        float scale = (float) (1.0 / Math.sqrt(Math.sqrt(ch)));
+        // weight[b, t, s] = sum_c q[b, c, t] k[b, c, s]  (einsum "bct,bcs->bts")
+        NDArray w = q.mul(scale).transpose(0, 2, 1).batchMatMul(k.mul(scale)).softmax(-1);
+        // out[b, c, t] = sum_s w[b, t, s] v[b, c, s]  (einsum "bts,bcs->bct")
+        NDArray a = v.batchMatMul(w.transpose(0, 2, 1)).reshape(b, channels, t);
+        NDArray h = projOut.forward(ps, new NDList(a), training).head();
+        return flat.add(h).reshape(s);
+    }
+}
