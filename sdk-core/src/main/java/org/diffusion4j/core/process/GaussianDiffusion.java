@@ -278,7 +278,7 @@ public final class GaussianDiffusion {
         if (x.dimension() < 2) {
             throw new IllegalArgumentException("xt: learned variances need a channel axis 1, got shape " + x);
         }
-        long[] expected = x.getShape();
+        long[] expected = x.getShape().clone(); // Shape#getShape exposes its internal array
         expected[1] *= 2;
         if (!out.equals(new Shape(expected))) {
             throw new IllegalArgumentException("modelOutput: variance " + varianceType
@@ -367,7 +367,9 @@ public final class GaussianDiffusion {
     /** L_T = KL(q(x_{T−1} | x0) ‖ N(0, I)) in bits/dim, per sample [B]; ≈ 0 for a well-designed schedule. */
     public NDArray priorBpd(NDArray x0) {
         long b = x0.getShape().get(0);
-        NDArray tLast = x0.getManager().full(new Shape(b), (long) (numTimesteps - 1));
+        long[] last = new long[Math.toIntExact(b)];
+        java.util.Arrays.fill(last, numTimesteps - 1);
+        NDArray tLast = x0.getManager().create(last);
         Gaussian q = qMeanVariance(x0, tLast);
         NDArray zeros = x0.zerosLike();
         NDArray kl = GaussianMath.normalKl(q.mean(), q.logVariance().broadcast(x0.getShape()), zeros, zeros);
@@ -393,7 +395,9 @@ public final class GaussianDiffusion {
             int tIndex = numTimesteps - 1 - j;
             try (NDManager step = parent.newSubManager()) {
                 step.tempAttachAll(x0, conditioning);
-                NDArray t = step.full(new Shape(batch), (long) tIndex);
+                long[] ts = new long[batch];
+                java.util.Arrays.fill(ts, tIndex);
+                NDArray t = step.create(ts);
                 NDArray eps = noise.normal(step, x0.getShape(), x0.getDataType());
                 NDArray xt = qSample(x0, t, eps);
                 NDArray out = denoiser.predict(xt, modelTimesteps(t), conditioning);

@@ -51,14 +51,10 @@ public final class GaussianMath {
 
     /** Mean over every axis but the first: [B, ...] → [B]. */
     public static NDArray meanFlat(NDArray x) {
-        int rank = x.getShape().dimension();
-        if (rank == 1) {
+        if (x.getShape().dimension() == 1) {
             return x;
         }
-        int[] axes = new int[rank - 1];
-        for (int i = 1; i < rank; i++) {
-            axes[i - 1] = i;
-        }
-        return x.mean(axes);
+        // The PyTorch engine reduces over one axis at a time: flatten the non-batch axes first.
+        return x.reshape(x.getShape().get(0), -1).mean(new int[] {1});
     }
 }
