@@ -1,0 +1,118 @@
+package org.diffusion4j.audio.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads and writes WaveGrad weights as safetensors or .npz keyed by lmnt-com/wavegrad's state-dict names
+ * ({@code downsample.0.weight}, {@code film.3.output_conv.bias}, {@code upsample.2.block3.1.weight}, ...),
+ * so a converted lmnt checkpoint loads here and our weights load in PyTorch with
+ * {@code model.load_state_dict}. The format is chosen by the file's content when loading (DJL's
+ * {@link NDList#decode} sniffs it) and by the extension when saving ({@code .npz}, else safetensors).
+ *
+ * <p>Loading is all-or-nothing: names and shapes are checked first, and a file with missing, unexpected or
+ * wrongly shaped tensors is rejected with all of them listed, leaving the model untouched.
+ */
+public final class WaveGradWeights {
+
+    private WaveGradWeights() {
+    }
+
+    /** Copies the tensors of {@code file} into the (initialised) {@code model}. */
+    public static void load(WaveGrad model, Path file) throws IOException {
+        Map<String, Parameter> params = model.parameters();
+        requireInitialized(params);
+        NDManager owner = params.values().iterator().next().getArray().getManager();
+        try (NDManager tmp = owner.newSubManager(); InputStream in = Files.newInputStream(file)) {
+            NDList list;
+            try {
+                list = NDList.decode(tmp, in);
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": not a safetensors or npz file (" + e.getMessage() + ")", e);
+            }
+            Map<String, NDArray> byName = new LinkedHashMap<>();
+            for (NDArray a : list) {
+                byName.put(a.getName(), a);
+            }
+            List<String> problems = new ArrayList<>();
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray a = byName.get(e.getKey());
+                Shape expected = e.getValue().getArray().getShape();
+                if (a == null) {
+                    problems.add("missing " + e.getKey() + " " + expected);
+                } else if (!a.getShape().equals(expected)) {
+                    problems.add("wrong shape " + e.getKey() + ": expected " + expected + ", got " + a.getShape());
+                } else if (!a.getDataType().isFloating()) {
+                    problems.add("wrong dtype " + e.getKey() + ": expected floating point, got " + a.getDataType());
+                }
+            }
+            for (String name : byName.keySet()) {
+                if (!params.containsKey(name)) {
+                    problems.add("unexpected " + name + " " + byName.get(name).getShape());
+                }
+            }
+            if (!problems.isEmpty()) {
+                throw new IOException(file + ": does not match the WaveGrad configuration (" + problems.size()
+                        + " problems): " + String.join("; ", problems));
+            }
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray target = e.getValue().getArray();
+                target.set(byName.get(e.getKey()).toType(target.getDataType(), false).toByteBuffer());
+            }
+        }
+    }
+
+    /** Writes the model's tensors atomically; {@code .npz} files are written as npz, anything else as safetensors. */
+    public static void save(WaveGrad model, Path file) throws IOException {
+        Map<String, Parameter> params = model.parameters();
+        requireInitialized(params);
+        NDManager owner = params.values().iterator().next().getArray().getManager();
+        boolean npz = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (NDManager tmp = owner.newSubManager()) {
+            NDList list = new NDList();
+            for (Map.Entry<String, Parameter> e : params.entrySet()) {
+                NDArray copy = e.getValue().getArray().toType(DataType.FLOAT32, true);
+                copy.attach(tmp);
+                copy.setName(e.getKey());
+                list.add(copy);
+            }
+            list.encode(bytes, npz ? NDList.Encoding.NPZ : NDList.Encoding.SAFETENSORS);
+        }
+        Path target = file.toAbsolutePath();
+        Files.createDirectories(target.getParent());
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+        try {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                bytes.writeTo(out);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static void requireInitialized(Map<String, Parameter> params) {
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            if (!e.getValue().isInitialized()) {
+                throw new IllegalStateException("model: parameter " + e.getKey() + " is not initialised; call initialize first");
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.diffusion4j.audio.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.diffusion4j.audio.mel.MelRecipe;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WaveGradCheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void metadataRoundTripsAndTheRecipeIsCheckedOnLoad() throws IOException {
+        WaveGradConfig cfg = WaveGradTest.tiny(5000);
+        MelRecipe recipe = new MelRecipe(16000, 512, 400, 6, 3, 20, 8000, 1, true, 1e-5, 20, 100);
+        WaveGradCheckpoint meta = new WaveGradCheckpoint(cfg, recipe);
+        assertEquals(meta, WaveGradCheckpoint.parse(meta.toProperties()));
+        assertEquals(WaveGradConfig.base(), WaveGradCheckpoint.parse(
+                new WaveGradCheckpoint(WaveGradConfig.base(), MelRecipe.wavegrad(22050)).toProperties()).config());
+
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(cfg);
+            model.initialize(m, DataType.FLOAT32);
+            WaveGradCheckpoint.save(dir, model, recipe);
+            WaveGrad back = WaveGradCheckpoint.load(dir, m, recipe);
+            assertEquals(cfg, back.config());
+            assertArrayEquals(model.parameters().get("last_conv.weight").getArray().toFloatArray(),
+                    back.parameters().get("last_conv.weight").getArray().toFloatArray(), 0f);
+            IOException e = assertThrows(IOException.class,
+                    () -> WaveGradCheckpoint.load(dir, m, new MelRecipe(22050, 512, 400, 6, 3, 20, 8000, 1, true, 1e-5, 20, 100)));
+            assertTrue(e.getMessage().contains("sampleRate (expected 22050, got 16000)"), e.getMessage());
+        }
+        assertThrows(IllegalArgumentException.class, () -> new WaveGradCheckpoint(cfg, MelRecipe.wavegrad(22050)));
+    }
+}
