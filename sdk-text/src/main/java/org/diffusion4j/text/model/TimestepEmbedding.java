@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 
 /** Sinusoidal timestep features as in improved-diffusion's {@code timestep_embedding}. */
-final class TimestepEmbedding {
+public final class TimestepEmbedding {
 
     private TimestepEmbedding() {
     }
@@ -17,7 +17,7 @@ final class TimestepEmbedding {
      * @param dim even feature width
      * @return [B, dim]
      */
-    static NDArray sinusoidal(NDArray t, int dim) {
+    public static NDArray sinusoidal(NDArray t, int dim) {
         int half = dim / 2;
         NDArray k = t.getManager().arange(0, half, 1, DataType.FLOAT32);
         NDArray freqs = k.mul(-Math.log(10000.0) / half).exp();
