@@ -1,0 +1,70 @@
+package org.diffusion4j.audio.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
+import org.diffusion4j.audio.model.WaveGrad;
+import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.core.random.NoiseSource;
+
+/**
+ * Times one forward pass of the base WaveGrad (15.9M parameters) on 1 s of 22.05 kHz audio
+ * (22,200 samples = 74 mel frames × hop 300), batch 1, inference mode. Prints every run and the median.
+ * A plain main, not a unit test: timings are never asserted.
+ *
+ * <p>Arguments: [warmups=3] [runs=15] [frames=74].
+ */
+public final class WaveGradForwardBenchmark {
+
+    private WaveGradForwardBenchmark() {
+    }
+
+    public static void main(String[] args) {
+        int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        int frames = args.length > 2 ? Integer.parseInt(args[2]) : 74;
+        if (runs < 1 || warmups < 0 || frames < 1) {
+            throw new IllegalArgumentException("expected warmups >= 0, runs >= 1, frames >= 1; got " + Arrays.toString(args));
+        }
+        WaveGradConfig cfg = WaveGradConfig.base();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(cfg);
+            model.initialize(manager, DataType.FLOAT32);
+            NoiseSource noise = NoiseSource.seeded(0);
+            int samples = frames * cfg.hop();
+            NDArray audio = noise.normal(manager, new Shape(1, samples), DataType.FLOAT32);
+            NDArray mel = noise.normal(manager, new Shape(1, cfg.nMels(), frames), DataType.FLOAT32).abs().clip(0, 1);
+            NDArray level = manager.create(new float[] {0.5f});
+            ParameterStore ps = new ParameterStore(manager, false);
+            double[] ms = new double[runs];
+            for (int i = -warmups; i < runs; i++) {
+                try (NDManager step = manager.newSubManager()) {
+                    long t0 = System.nanoTime();
+                    NDArray out = model.forward(ps, new NDList(audio, level, mel), false).head();
+                    out.attach(step);
+                    float[] host = out.toFloatArray(); // materialise: libtorch CPU ops are synchronous, but be explicit
+                    long t1 = System.nanoTime();
+                    if (host.length != samples) {
+                        throw new IllegalStateException("output has " + host.length + " samples, expected " + samples);
+                    }
+                    if (i >= 0) {
+                        ms[i] = (t1 - t0) / 1e6;
+                    }
+                }
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
+            System.out.printf("engine %s %s, %d samples (%d frames), %d parameters%n", Engine.getInstance().getEngineName(),
+                    Engine.getInstance().getVersion(), samples, frames, model.parameterCount());
+            System.out.printf("runs (ms): %s%n", Arrays.toString(Arrays.stream(ms).map(v -> Math.round(v * 10) / 10.0).toArray()));
+            System.out.printf("median %.1f ms, min %.1f ms, RTF per forward %.3f%n", median, sorted[0],
+                    median / 1000.0 / (samples / 22050.0));
+        }
+    }
+}
