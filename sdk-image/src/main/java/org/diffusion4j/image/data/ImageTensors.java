@@ -124,6 +124,7 @@ public final class ImageTensors {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        makeWorldReadable(tmp);
         try {
             if (!ImageIO.write(img, "png", tmp.toFile())) {
                 throw new IOException("no PNG writer available");
@@ -187,5 +188,12 @@ public final class ImageTensors {
             }
         }
         return manager.create(v, new Shape(1, channels, height, width));
+    }
+
+    /** createTempFile makes owner-only files; the final file gets ordinary rw-r--r-- permissions. */
+    private static void makeWorldReadable(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 }

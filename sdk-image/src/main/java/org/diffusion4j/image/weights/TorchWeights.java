@@ -126,6 +126,7 @@ public final class TorchWeights {
         Path dir = abs.getParent();
         Files.createDirectories(dir);
         Path tmpFile = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
+        makeWorldReadable(tmpFile);
         try (NDManager tmp = base.newSubManager()) {
             NDList list = new NDList();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -153,5 +154,12 @@ public final class TorchWeights {
                     + p.getName() + " without an array");
         }
         return p.getArray();
+    }
+
+    /** createTempFile makes owner-only files; the final file gets ordinary rw-r--r-- permissions. */
+    private static void makeWorldReadable(Path p) throws IOException {
+        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
     }
 }
