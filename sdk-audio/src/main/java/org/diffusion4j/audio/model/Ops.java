@@ -29,7 +29,23 @@ final class Ops {
      * (output index i reads input floor(i / f)).
      */
     static NDArray upsample(NDArray x, int factor) {
-        return factor == 1 ? x : x.repeat(2, factor);
+        if (factor == 1) {
+            return x;
+        }
+        // broadcast [N, C, L, 1] → [N, C, L, f] and flatten: one contiguous copy. Measured about 5× faster
+        // than NDArray.repeat (torch.repeat_interleave) on libtorch 2.7.1 CPU.
+        Shape s = x.getShape();
+        return x.expandDims(3).broadcast(new Shape(s.get(0), s.get(1), s.get(2), factor))
+                .reshape(s.get(0), s.get(1), s.get(2) * factor);
+    }
+
+    /** a + up_f(b) for a [N, C, L·f] and b [N, C, L], without materialising up_f(b). */
+    static NDArray addUpsampled(NDArray a, NDArray b, int factor) {
+        if (factor == 1) {
+            return a.add(b);
+        }
+        Shape s = b.getShape();
+        return a.reshape(s.get(0), s.get(1), s.get(2), factor).add(b.expandDims(3)).reshape(a.getShape());
     }
 
     /**

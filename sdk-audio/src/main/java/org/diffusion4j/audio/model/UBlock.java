@@ -46,10 +46,10 @@ final class UBlock extends NamedBlock {
         NDArray x = inputs.get(0);
         NDArray shift = inputs.get(1);
         NDArray scale = inputs.get(2);
-        NDArray b1 = Ops.upsample(run(block1, ps, x, training), factor);
+        NDArray b1 = run(block1, ps, x, training); // upsampled inside the sum below
         NDArray b2 = run(block20, ps, Ops.upsample(Ops.leakyRelu(x, slope), factor), training);
         b2 = run(block21, ps, Ops.leakyRelu(shift.add(scale.mul(b2)), slope), training);
-        NDArray y = b1.add(b2);
+        NDArray y = Ops.addUpsampled(b2, b1, factor);
         NDArray b3 = run(block30, ps, Ops.leakyRelu(shift.add(scale.mul(y)), slope), training);
         b3 = run(block31, ps, Ops.leakyRelu(shift.add(scale.mul(b3)), slope), training);
         return new NDList(y.add(b3));
