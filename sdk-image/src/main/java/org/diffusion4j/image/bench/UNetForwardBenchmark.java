@@ -1,0 +1,66 @@
+package org.diffusion4j.image.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Arrays;
+import org.diffusion4j.core.random.NoiseSource;
+import org.diffusion4j.image.model.UNet2D;
+import org.diffusion4j.image.model.UNet2DConfig;
+
+/**
+ * Inference forward time of the U-Net at 28×28 for the issue's small and production MNIST configs at
+ * batch 1, 16, 64: median of {@code runs} timed forwards after {@code warmup} untimed ones.
+ * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3]}. Not a unit test: timings are printed only.
+ */
+public final class UNetForwardBenchmark {
+
+    private UNetForwardBenchmark() {}
+
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        System.out.println("engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
+                + ", cores " + Runtime.getRuntime().availableProcessors());
+        System.out.println("| config | params | batch | median ms | min ms | images/s |");
+        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        for (String name : new String[] {"small", "production"}) {
+            UNet2DConfig config = name.equals("small") ? UNet2DConfig.mnistSmall() : UNet2DConfig.mnistProduction();
+            try (NDManager m = NDManager.newBaseManager()) {
+                UNet2D net = new UNet2D(config, 0).initialize(m);
+                ParameterStore ps = new ParameterStore(m, false);
+                for (int batch : new int[] {1, 16, 64}) {
+                    try (NDManager call = m.newSubManager()) {
+                        NDArray x = NoiseSource.seeded(batch).normal(call, new Shape(batch, 1, 28, 28), DataType.FLOAT32);
+                        long[] tv = new long[batch];
+                        long[] yv = new long[batch];
+                        for (int i = 0; i < batch; i++) {
+                            tv[i] = (i * 37L) % 1000;
+                            yv[i] = i % 10;
+                        }
+                        NDList in = new NDList(x, call.create(tv), call.create(yv));
+                        double[] ms = new double[runs];
+                        for (int i = 0; i < warmup + runs; i++) {
+                            long t0 = System.nanoTime();
+                            NDArray out = net.forward(ps, in, false).head();
+                            out.toFloatArray(); // force completion
+                            long t1 = System.nanoTime();
+                            out.close();
+                            if (i >= warmup) {
+                                ms[i - warmup] = (t1 - t0) / 1e6;
+                            }
+                        }
+                        Arrays.sort(ms);
+                        double median = runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
+                        System.out.printf("| %s | %,d | %d | %.1f | %.1f | %.0f |%n", name, net.parameterCount(), batch,
+                                median, ms[0], batch * 1000.0 / median);
+                    }
+                }
+            }
+        }
+    }
+}
