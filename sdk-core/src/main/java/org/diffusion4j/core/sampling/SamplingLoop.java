@@ -35,7 +35,7 @@ public final class SamplingLoop {
     }
 
     /** One move of the (possibly RePaint) schedule over positions 0..n of the timestep list (n = x0). */
-    private record Move(boolean down, int from, int to) {
+    record Move(boolean down, int from, int to) {
     }
 
     /** Samples a batch of the given shape; the result is attached to the options' manager. */
@@ -142,7 +142,9 @@ public final class SamplingLoop {
             known = diffusion.qSample(mask.known(), tArray, noise.normal(x.getManager(), x.getShape(),
                     x.getDataType()));
         }
-        return NDArrays.where(mask.mask(), known, x);
+        // libtorch's where does not broadcast the condition here: expand the mask to x's shape first.
+        NDArray condition = mask.mask().getShape().equals(x.getShape()) ? mask.mask() : mask.mask().broadcast(x.getShape());
+        return NDArrays.where(condition, known, x);
     }
 
     /** ᾱ at position p of the timestep list; p = n is the data (ᾱ = 1). */
