@@ -170,7 +170,17 @@ public final class Vocabulary {
 
     /** Reads a file written by {@link #save}; a truncated or edited file fails its size or checksum. */
     public static Vocabulary load(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(Objects.requireNonNull(file, "file"), StandardCharsets.UTF_8);
+        return parse(Files.readAllLines(Objects.requireNonNull(file, "file"), StandardCharsets.UTF_8), file.toString());
+    }
+
+    /** Reads the {@link #save} format from a stream (a classpath resource); {@code source} names it in errors. */
+    public static Vocabulary read(java.io.InputStream in, String source) throws IOException {
+        Objects.requireNonNull(in, source);
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return parse(text.lines().toList(), source);
+    }
+
+    private static Vocabulary parse(List<String> lines, String file) throws IOException {
         if (lines.size() < 3 || !MAGIC.equals(lines.get(0))
                 || !lines.get(1).startsWith("# size ") || !lines.get(2).startsWith("# sha256 ")) {
             throw new IOException(file + ": expected a header '" + MAGIC + "', '# size N', '# sha256 HEX'");

@@ -64,7 +64,9 @@ public final class DiffusionLmBlock extends AbstractBlock {
         this.config = config;
         int h = config.hiddenSize();
         int te = config.timeEmbeddingDim();
-        this.wordEmbedding = addParameter(Parameter.builder().setName("wordEmbedding").setType(Parameter.Type.WEIGHT)
+        // Type OTHER, not WEIGHT: a trainer that re-initialises every WEIGHT (sdk-core's Glorot initialiser) must
+        // leave E at Diffusion-LM's N(0, 1) init, whose scale the σ0 = 0.12 embedding noise is relative to.
+        this.wordEmbedding = addParameter(Parameter.builder().setName("wordEmbedding").setType(Parameter.Type.OTHER)
                 .optShape(new Shape(config.vocabSize(), config.embeddingDim())).build());
         this.lmBias = addParameter(Parameter.builder().setName("lmBias").setType(Parameter.Type.BIAS)
                 .optShape(new Shape(config.vocabSize())).build());

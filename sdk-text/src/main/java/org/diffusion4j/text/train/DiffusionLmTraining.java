@@ -1,0 +1,208 @@
+package org.diffusion4j.text.train;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.diffusion4j.core.process.GaussianDiffusion;
+import org.diffusion4j.core.process.Prediction;
+import org.diffusion4j.core.schedule.NoiseSchedule;
+import org.diffusion4j.core.training.DiffusionTrainer;
+import org.diffusion4j.core.training.TrainerConfig;
+import org.diffusion4j.core.training.TrainingCheckpoint;
+import org.diffusion4j.core.training.TrainingListener;
+import org.diffusion4j.core.training.TrainingProgress;
+import org.diffusion4j.text.data.E2eCorpus;
+import org.diffusion4j.text.data.SequenceEncoder;
+import org.diffusion4j.text.data.Vocabulary;
+import org.diffusion4j.text.data.WhitespaceTokenizer;
+import org.diffusion4j.text.model.DiffusionLmBlock;
+import org.diffusion4j.text.model.DiffusionLmConfig;
+import org.diffusion4j.text.model.DiffusionLmModel;
+
+/**
+ * Trains a Diffusion-LM on sentences through sdk-core's {@link DiffusionTrainer} with {@link DiffusionLmObjective}:
+ * sqrt schedule, T = 2,000, x0-prediction, the embedding learned jointly. The run directory holds
+ * {@code vocab.txt}, {@code checkpoints/} and, at the end (or on {@link #export}), {@code model/}
+ * ({@link DiffusionLmModel} of the EMA weights). Calling {@link #run} again on the same directory resumes from the
+ * newest checkpoint; a run's result depends only on its settings (seeded batches, noise and weights).
+ */
+public final class DiffusionLmTraining {
+
+    private final TrainingSettings settings;
+    private final PrintStream log;
+
+    public DiffusionLmTraining(TrainingSettings settings, PrintStream log) {
+        this.settings = settings;
+        this.log = log;
+    }
+
+    /** The diffusion process every Diffusion-LM of this SDK uses: sqrt schedule over T steps, x0-prediction. */
+    public static GaussianDiffusion process(int numTimesteps) {
+        return GaussianDiffusion.builder().schedule(NoiseSchedule.sqrt(numTimesteps)).prediction(Prediction.X0).build();
+    }
+
+    /** The training sentences (E2E src1_valid), tokenised. */
+    public static List<List<String>> trainingSentences() {
+        WhitespaceTokenizer tok = new WhitespaceTokenizer();
+        return E2eCorpus.load(E2eCorpus.Split.TRAIN).texts().stream().map(tok::tokenize).toList();
+    }
+
+    /** The network configuration the settings describe for a vocabulary of {@code vocabSize} tokens. */
+    public DiffusionLmConfig modelConfig(int vocabSize) {
+        return DiffusionLmConfig.builder(vocabSize).embeddingDim(settings.embeddingDim()).hiddenSize(settings.hiddenSize())
+                .layers(settings.layers()).heads(settings.heads()).sequenceLength(settings.sequenceLength())
+                .dropout(settings.dropout()).build();
+    }
+
+    /** Runs (or resumes) the training up to {@code settings.steps()}, then exports the EMA model. */
+    public DiffusionLmModel run(List<List<String>> sentences, NDManager manager) throws IOException {
+        Path runDir = settings.runDir();
+        Files.createDirectories(runDir);
+        Vocabulary vocab = vocabulary(sentences);
+        SequenceEncoder encoder = new SequenceEncoder(vocab, settings.sequenceLength());
+        List<long[]> encoded = new ArrayList<>();
+        int skipped = 0;
+        for (List<String> s : sentences) {
+            if (s.size() > encoder.maxWords()) {
+                skipped++;
+            } else {
+                encoded.add(encoder.encode(s).ids());
+            }
+        }
+        log.printf(Locale.ROOT, "sentences %d (skipped %d longer than %d words), vocabulary %d%n", encoded.size(), skipped,
+                encoder.maxWords(), vocab.size());
+        DiffusionLmConfig config = modelConfig(vocab.size());
+        GaussianDiffusion diffusion = process(config.numTimesteps());
+        Path checkpoints = runDir.resolve("checkpoints");
+        TrainerConfig trainerConfig = TrainerConfig.builder().seed(settings.seed()).learningRate(settings.learningRate())
+                .warmupSteps(settings.warmupSteps()).emaDecay(settings.emaDecay()).checkpointDir(checkpoints)
+                .checkpointEvery(settings.checkpointEvery()).keepCheckpoints(2).build();
+        AtomicReference<DiffusionTrainer> holder = new AtomicReference<>();
+        DiffusionTrainer.Builder builder = DiffusionTrainer.builder().diffusion(diffusion)
+                .architecture(() -> DiffusionLmBlock.create(config, settings.seed()))
+                .inputShapes(new ai.djl.ndarray.types.Shape(settings.batchSize(), config.sequenceLength(), config.embeddingDim()),
+                        new ai.djl.ndarray.types.Shape(settings.batchSize()))
+                .config(trainerConfig)
+                .objective(new DiffusionLmObjective(() -> (DiffusionLmBlock) holder.get().block()))
+                .listener(new Progress(log));
+        Optional<Path> latest = TrainingCheckpoint.latest(checkpoints);
+        try (DiffusionTrainer trainer = latest.isPresent() ? builder.resume(manager, latest.get()) : builder.build(manager)) {
+            holder.set(trainer);
+            log.printf(Locale.ROOT, "model %s, %d parameters; %s at step %d%n", config, config.parameterCount(),
+                    latest.isPresent() ? "resumed from " + latest.get() : "fresh run", trainer.step());
+            TokenBatches data = new TokenBatches(encoded, settings.batchSize(), settings.seed());
+            long remaining = Math.max(0, settings.steps() - trainer.step());
+            trainer.train(data, remaining);
+            // The trainer's arrays die with it: copy the EMA weights into a block owned by the caller's manager.
+            DiffusionLmBlock ema = DiffusionLmBlock.create(config, settings.seed());
+            ema.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, ema.inputShapes(1));
+            ai.djl.nn.ParameterList from = trainer.emaBlock().getParameters();
+            ai.djl.nn.ParameterList to = ema.getParameters();
+            for (int i = 0; i < to.size(); i++) {
+                to.valueAt(i).getArray().set(from.valueAt(i).getArray().toByteBuffer());
+            }
+            DiffusionLmModel model = DiffusionLmModel.of(ema, vocab, provenance(trainer.step(), encoded.size()));
+            model.save(runDir.resolve("model"));
+            log.println("model written to " + runDir.resolve("model"));
+            return model;
+        }
+    }
+
+    private Map<String, String> provenance(long step, int sentences) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("steps", Long.toString(step));
+        p.put("seed", Long.toString(settings.seed()));
+        p.put("batchSize", Integer.toString(settings.batchSize()));
+        p.put("learningRate", Double.toString(settings.learningRate()));
+        p.put("emaDecay", Double.toString(settings.emaDecay()));
+        p.put("trainingSentences", Integer.toString(sentences));
+        p.put("data", "E2E src1_valid (CC BY-SA 4.0)");
+        return p;
+    }
+
+    /** Builds the vocabulary, or loads the run's own one (a resumed run must keep its ids). */
+    private Vocabulary vocabulary(List<List<String>> sentences) throws IOException {
+        Path file = settings.runDir().resolve("vocab.txt");
+        Vocabulary built = Vocabulary.build(sentences, settings.minCount());
+        if (Files.exists(file)) {
+            Vocabulary saved = Vocabulary.load(file);
+            if (!saved.equals(built)) {
+                throw new IllegalArgumentException("runDir: " + file + " holds another vocabulary (" + saved.size()
+                        + " tokens, sha256 " + saved.fingerprint() + ") than these sentences give (" + built.size()
+                        + " tokens, sha256 " + built.fingerprint() + ")");
+            }
+            return saved;
+        }
+        built.save(file);
+        return built;
+    }
+
+    /** Prints one line every 100 steps and on checkpoints. */
+    private static final class Progress implements TrainingListener {
+        private final PrintStream log;
+        private double sum;
+        private int count;
+
+        Progress(PrintStream log) {
+            this.log = log;
+        }
+
+        @Override
+        public void onStep(TrainingProgress p) {
+            sum += p.loss();
+            count++;
+            if (p.step() % 100 == 0) {
+                log.printf(Locale.ROOT, "step %d/%d loss %.4f (mean of last %d) lr %.2e grad %.3f %.2f steps/s eta %s%n",
+                        p.step(), p.targetStep(), sum / count, count, p.learningRate(), p.gradNorm(), p.stepsPerSecond(),
+                        p.eta());
+                sum = 0;
+                count = 0;
+            }
+        }
+
+        @Override
+        public void onCheckpoint(long step, Path file) {
+            log.println("checkpoint " + file);
+        }
+    }
+
+    /**
+     * Command-line entry: {@code --run-dir DIR --steps N [--seed S] [--batch B] [--lr X] [--layers N] [--hidden H]
+     * [--length L] [--checkpoint-every N]}.
+     */
+    public static void main(String[] args) throws IOException {
+        TrainingSettings s = parse(args);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            new DiffusionLmTraining(s, System.out).run(trainingSentences(), manager);
+        }
+    }
+
+    static TrainingSettings parse(String[] args) {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("args: expected --key value pairs, got '" + args[i] + "'");
+            }
+            a.put(args[i].substring(2), args[i + 1]);
+        }
+        TrainingSettings d = TrainingSettings.defaults(Path.of(a.getOrDefault("run-dir", "runs/text")));
+        TrainingSettings s = new TrainingSettings(d.runDir(), Long.parseLong(a.getOrDefault("seed", "" + d.seed())),
+                Long.parseLong(a.getOrDefault("steps", "" + d.steps())),
+                Integer.parseInt(a.getOrDefault("batch", "" + d.batchSize())),
+                Double.parseDouble(a.getOrDefault("lr", "" + d.learningRate())), d.warmupSteps(), d.emaDecay(),
+                Integer.parseInt(a.getOrDefault("checkpoint-every", "" + d.checkpointEvery())), d.minCount(),
+                Integer.parseInt(a.getOrDefault("length", "" + d.sequenceLength())), d.embeddingDim(),
+                Integer.parseInt(a.getOrDefault("hidden", "" + d.hiddenSize())),
+                Integer.parseInt(a.getOrDefault("layers", "" + d.layers())), d.heads(), d.dropout());
+        return s;
+    }
+}
