@@ -123,21 +123,32 @@ abstract class AbstractSampler implements Sampler {
         return x0Transform == null ? x0 : x0Transform.apply(x0);
     }
 
-    /** a·u + b·v in as few tensor operations as the zero coefficients allow (at most three). */
+    /**
+     * a·u + b·v in as few tensor operations as the zero coefficients allow (at most three). The result lives in
+     * u's manager (the step's scope), also when v belongs to a longer-lived manager such as the state's history.
+     */
     protected static NDArray combine(NDArray u, double a, NDArray v, double b) {
         if (b == 0.0) {
             return scale(u, a);
         }
         if (a == 0.0) {
-            return scale(v, b);
+            return adopt(scale(v, b), u);
         }
-        return scale(u, a).addi(scale(v, b));
+        return scale(u, a).addi(adopt(scale(v, b), u));
     }
 
-    /** a·u + b·v + c·w; w may be null when c = 0. */
+    /** a·u + b·v + c·w; w may be null when c = 0. The result lives in u's manager. */
     protected static NDArray combine(NDArray u, double a, NDArray v, double b, NDArray w, double c) {
         NDArray out = combine(u, a, v, b);
-        return c == 0.0 ? out : out.addi(scale(w, c));
+        return c == 0.0 ? out : out.addi(adopt(scale(w, c), u));
+    }
+
+    /** Moves a temporary created by an operation on another manager's array into {@code like}'s manager. */
+    private static NDArray adopt(NDArray temporary, NDArray like) {
+        if (temporary.getManager() != like.getManager()) {
+            temporary.attach(like.getManager());
+        }
+        return temporary;
     }
 
     /** c·u as a new array; the scalar is created in u's dtype family (double for float64 tensors). */

@@ -63,6 +63,11 @@ public final class SamplerState implements AutoCloseable {
         previousLambda = lambda;
     }
 
+    /** Arrays alive in this state's own manager (the history); for tests of native memory. */
+    int liveArrays() {
+        return manager == null ? 0 : ((ai.djl.ndarray.BaseNDManager) manager).getManagedArrays().size();
+    }
+
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("SamplerState is closed");

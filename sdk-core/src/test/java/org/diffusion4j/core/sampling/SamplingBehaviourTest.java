@@ -233,6 +233,24 @@ class SamplingBehaviourTest {
         }
     }
 
+    /** The multistep history keeps exactly one array however many steps run (its own manager, not the caller's). */
+    @Test
+    void multistepHistoryDoesNotGrow() {
+        DpmSolverPlusPlusSampler s = DpmSolverPlusPlusSampler.builder(EPS).steps(200).build();
+        NDArray x = manager.ones(new Shape(4, 2));
+        int[] ts = s.timesteps();
+        try (SamplerState state = s.start()) {
+            for (int i = 0; i < ts.length; i++) {
+                try (NDManager step = manager.newSubManager()) {
+                    step.tempAttachAll(x);
+                    s.step(state, x, ts[i], x, null);
+                }
+                assertEquals(i + 1 < ts.length ? 1 : state.liveArrays(), state.liveArrays(), "step " + i);
+            }
+            assertEquals(1, state.liveArrays());
+        }
+    }
+
     @Test
     void listenerSeesEveryStep() {
         int[] seen = new int[3];
