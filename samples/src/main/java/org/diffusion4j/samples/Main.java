@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
         description = "Demos of the diffusion4j SDK.",
         subcommands = {
             ToyCommand.class,
+            BenchCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
