@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.toy;
 
+import org.diffusion4j.samples.ConsoleProgress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -92,7 +93,7 @@ public final class ToyCommand implements Callable<Integer> {
             float[] reference2 = distribution.sample(points, dataNoise);
             System.out.printf(Locale.ROOT, "dataset %s, %d training points, T = %d, seed %d%n", distribution.cliName(),
                     TRAIN_POINTS, TIMESTEPS, seed);
-            try (ProgressBarListener bar = new ProgressBarListener("train", trainSteps);
+            try (ConsoleProgress bar = ConsoleProgress.training("train", trainSteps);
                  DiffusionTrainer trainer = DiffusionTrainer.builder().diffusion(diffusion)
                          .architecture(() -> MlpDenoiserBlock.builder().width(128).depth(3).build())
                          .inputShapes(new Shape(BATCH, 2), new Shape(BATCH)).config(config).listener(bar)
@@ -110,8 +111,10 @@ public final class ToyCommand implements Callable<Integer> {
                     Sampler s = build(name, diffusion, n);
                     long s0 = System.nanoTime();
                     float[] samples;
-                    try (NDManager scope = manager.newSubManager()) {
-                        NDArray x = s.sample(ema, new Shape(points, 2), SamplingOptions.builder(scope).seed(seed + 1).build());
+                    try (NDManager scope = manager.newSubManager();
+                         ConsoleProgress sampleBar = ConsoleProgress.sampling(name)) {
+                        NDArray x = s.sample(ema, new Shape(points, 2),
+                                SamplingOptions.builder(scope).seed(seed + 1).listener(sampleBar).build());
                         samples = x.toFloatArray();
                     }
                     double seconds = (System.nanoTime() - s0) / 1e9;
