@@ -1,0 +1,242 @@
+package org.diffusion4j.image.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.diffusion4j.core.training.DiffusionTrainer;
+import org.diffusion4j.core.training.NonFiniteLossException;
+import org.diffusion4j.core.training.TrainerConfig;
+import org.diffusion4j.core.training.TrainingCheckpoint;
+import org.diffusion4j.core.training.TrainingListener;
+import org.diffusion4j.core.training.TrainingProgress;
+import org.diffusion4j.image.data.EpochShuffledBatches;
+import org.diffusion4j.image.data.LabeledImages;
+import org.diffusion4j.image.model.ImageDiffusionModel;
+import org.diffusion4j.image.model.UNet2D;
+import org.diffusion4j.image.weights.TorchWeights;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains an {@link ImageDiffusionModel} on a set of images with sdk-core's {@link DiffusionTrainer}, in a run
+ * directory that makes it resumable:
+ *
+ * <pre>
+ * run/model.properties        the model description (checked on resume)
+ * run/checkpoints/*.d4j       the trainer's checkpoints (weights, EMA, AdamW moments, step)
+ * run/ema.safetensors         the EMA weights under improved-diffusion's names, refreshed at every checkpoint
+ * </pre>
+ *
+ * <p>A class-conditional model gets classifier-free-guidance training: each label is replaced by the null class
+ * with probability {@code condDropProbability} (Ho &amp; Salimans 2022). Everything random is derived from the
+ * trainer's seed, so the same command gives the same weights and a resumed run matches an uninterrupted one.
+ */
+public final class ImageDiffusionTraining {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDiffusionTraining.class);
+
+    private final ImageDiffusionModel model;
+    private final LabeledImages images;
+    private final Path runDir;
+    private final TrainerConfig config;
+    private final int batchSize;
+    private final boolean flip;
+    private final List<TrainingListener> listeners;
+    private final int maxRetriesPerStep;
+    private long nonFiniteRetries;
+
+    private ImageDiffusionTraining(Builder b) {
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.images = Objects.requireNonNull(b.images, "images");
+        this.runDir = Objects.requireNonNull(b.runDir, "runDir");
+        if (images.channels() != model.unet().inChannels() || images.height() != model.imageSize()
+                || images.width() != model.imageSize()) {
+            throw new IllegalArgumentException("images: expected " + model.unet().inChannels() + "×" + model.imageSize()
+                    + "×" + model.imageSize() + " (channels×height×width of the model), got " + images.channels() + "×"
+                    + images.height() + "×" + images.width());
+        }
+        if (model.unet().classConditional() && !images.hasLabels()) {
+            throw new IllegalArgumentException("images: expected labels for a class-conditional model, got none");
+        }
+        if (b.condDropProbability > 0 && !model.unet().nullClass()) {
+            throw new IllegalArgumentException("condDropProbability: expected 0 for a model without a null class, got "
+                    + b.condDropProbability);
+        }
+        this.batchSize = b.batchSize;
+        this.flip = b.flip;
+        this.listeners = List.copyOf(b.listeners);
+        if (b.maxRetriesPerStep < 0) {
+            throw new IllegalArgumentException("maxRetriesPerStep: expected >= 0, got " + b.maxRetriesPerStep);
+        }
+        this.maxRetriesPerStep = b.maxRetriesPerStep;
+        TrainerConfig.Builder c = TrainerConfig.builder().seed(b.seed).learningRate(b.learningRate)
+                .warmupSteps(b.warmupSteps).emaDecay(b.emaDecay).gradClipNorm(1.0)
+                .checkpointDir(runDir.resolve("checkpoints")).checkpointEvery(b.checkpointEvery).keepCheckpoints(2);
+        if (model.unet().nullClass()) {
+            c.condDropProbability(b.condDropProbability).nullCondition(model.nullClass());
+        }
+        this.config = c.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Steps that came out non-finite and were run again, over this object's lifetime. */
+    public long nonFiniteRetries() {
+        return nonFiniteRetries;
+    }
+
+    public TrainerConfig trainerConfig() {
+        return config;
+    }
+
+    /**
+     * Trains until the run has {@code totalSteps} optimiser steps, resuming from the newest checkpoint in the run
+     * directory if there is one, and writes {@code ema.safetensors}. Returns the step reached.
+     *
+     * @throws IllegalArgumentException if the run directory holds another model or trainer configuration
+     */
+    public long trainUntil(long totalSteps) throws IOException {
+        if (totalSteps < 1) {
+            throw new IllegalArgumentException("totalSteps: expected >= 1, got " + totalSteps);
+        }
+        Files.createDirectories(runDir);
+        Path spec = runDir.resolve("model.properties");
+        if (Files.exists(spec)) {
+            ImageDiffusionModel stored = ImageDiffusionModel.read(runDir);
+            if (!stored.equals(model)) {
+                throw new IllegalArgumentException("model: expected the run's model " + stored + " (" + spec + "), got "
+                        + model);
+            }
+        } else {
+            writeAtomically(spec, model.toProperties());
+        }
+        EpochShuffledBatches data = new EpochShuffledBatches(images, batchSize, config.seed(), flip,
+                model.unet().classConditional());
+        Shape[] shapes = model.unet().classConditional()
+                ? new Shape[] {new Shape(batchSize, images.channels(), images.height(), images.width()),
+                    new Shape(batchSize), new Shape(batchSize)}
+                : new Shape[] {new Shape(batchSize, images.channels(), images.height(), images.width()),
+                    new Shape(batchSize)};
+        long initSeed = config.seed();
+        EmaExport export = new EmaExport(runDir.resolve("ema.safetensors"));
+        DiffusionTrainer.Builder tb = DiffusionTrainer.builder().diffusion(model.diffusion())
+                .architecture(() -> new UNet2D(model.unet(), initSeed)).inputShapes(shapes).listener(export);
+        for (TrainingListener l : listeners) {
+            tb.listener(l);
+        }
+        Optional<Path> last = TrainingCheckpoint.latest(config.checkpointDir());
+        try (NDManager manager = NDManager.newBaseManager();
+                DiffusionTrainer trainer = last.isPresent() ? tb.config(config).resume(manager, last.get())
+                        : tb.config(config).build(manager)) {
+            export.trainer = trainer;
+            long failedStep = -1;
+            int failures = 0;
+            while (trainer.step() < totalSteps) {
+                try {
+                    trainer.train(data, totalSteps - trainer.step());
+                } catch (NonFiniteLossException e) {
+                    // The trainer keeps the state of the failed step, so the step can be run again with the same
+                    // batch and noise. On this machine the same step has come out finite on a second try (a
+                    // sporadic NaN gradient, see docs/image.md); a step that fails repeatedly is a real divergence.
+                    failures = e.step() == failedStep ? failures + 1 : 1;
+                    failedStep = e.step();
+                    nonFiniteRetries++;
+                    LOG.warn("{}; retrying the step ({} of {})", e.getMessage(), failures, maxRetriesPerStep);
+                    if (failures > maxRetriesPerStep) {
+                        throw e;
+                    }
+                }
+            }
+            export.write();
+            return trainer.step();
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) throws IOException {
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Refreshes the EMA weights file whenever the trainer has written a checkpoint. */
+    private static final class EmaExport implements TrainingListener {
+        private final Path file;
+        private DiffusionTrainer trainer;
+
+        EmaExport(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public void onStep(TrainingProgress progress) {
+        }
+
+        @Override
+        public void onCheckpoint(long step, Path checkpoint) {
+            try {
+                write();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        void write() throws IOException {
+            if (trainer != null) {
+                TorchWeights.save(((UNet2D) trainer.emaBlock()).namedParameters(), file);
+            }
+        }
+    }
+
+    public static final class Builder {
+        private ImageDiffusionModel model;
+        private LabeledImages images;
+        private Path runDir;
+        private long seed;
+        private int batchSize = 64;
+        private double learningRate = 2e-4;
+        private int warmupSteps = 200;
+        private double emaDecay = 0.998;
+        private double condDropProbability = 0.1;
+        private int checkpointEvery = 250;
+        private boolean flip;
+        private int maxRetriesPerStep = 3;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder model(ImageDiffusionModel v) { model = v; return this; }
+        public Builder images(LabeledImages v) { images = v; return this; }
+        public Builder runDir(Path v) { runDir = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
+        public Builder emaDecay(double v) { emaDecay = v; return this; }
+        /** Probability of replacing a label by the null class (classifier-free guidance); 0.1 by default. */
+        public Builder condDropProbability(double v) { condDropProbability = v; return this; }
+        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+        public Builder flip(boolean v) { flip = v; return this; }
+        /** How often one step may come out non-finite and be run again before the run stops (default 3). */
+        public Builder maxRetriesPerStep(int v) { maxRetriesPerStep = v; return this; }
+        public Builder listener(TrainingListener v) { listeners.add(Objects.requireNonNull(v, "listener")); return this; }
+
+        public ImageDiffusionTraining build() {
+            return new ImageDiffusionTraining(this);
+        }
+    }
+}
