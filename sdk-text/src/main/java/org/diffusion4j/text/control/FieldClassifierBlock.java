@@ -68,7 +68,7 @@ public final class FieldClassifierBlock extends AbstractBlock {
         this.timeIn = addChildBlock("timeIn", Linear.builder().setUnits(hidden).build());
         this.timeOut = addChildBlock("timeOut", Linear.builder().setUnits(hidden).build());
         for (int i = 0; i < layerCount; i++) {
-            layers.add(addChildBlock("layer" + i, new TransformerEncoderLayer(hidden, heads, 4 * hidden, 0.1f)));
+            layers.add(addChildBlock("layer" + i, new TransformerEncoderLayer(hidden, heads, 4 * hidden, 0f)));
         }
         this.head = addChildBlock("head", Linear.builder().setUnits(numClasses).build());
     }
