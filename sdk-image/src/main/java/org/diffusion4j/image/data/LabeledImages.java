@@ -101,6 +101,16 @@ public final class LabeledImages {
                 labels == null ? null : Arrays.copyOf(labels, n));
     }
 
+    /** Images [from, from + n) (and their labels). */
+    public LabeledImages slice(int from, int n) {
+        if (from < 0 || n < 0 || from + n > count) {
+            throw new IllegalArgumentException("from/n: expected a range inside [0, " + count + "], got " + from + "+" + n);
+        }
+        int per = imageBytes();
+        return new LabeledImages(n, channels, height, width, Arrays.copyOfRange(pixels, from * per, (from + n) * per),
+                labels == null ? null : Arrays.copyOfRange(labels, from, from + n));
+    }
+
     public int count() {
         return count;
     }
