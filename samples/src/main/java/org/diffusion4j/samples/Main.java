@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             ToyCommand.class,
             BenchCommand.class,
+            org.diffusion4j.samples.text.TextCommand.class,
             org.diffusion4j.samples.audio.AudioCommand.class,
             org.diffusion4j.samples.image.ImageCommand.class,
             org.diffusion4j.samples.text.TextCommand.class,

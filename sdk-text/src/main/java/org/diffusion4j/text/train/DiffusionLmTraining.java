@@ -117,6 +117,38 @@ public final class DiffusionLmTraining {
         }
     }
 
+    /**
+     * Writes the EMA weights of a checkpoint of this run's settings as a model directory, without a trainer (so a
+     * running training is not disturbed; sdk-core checkpoints record their directory and cannot be resumed elsewhere).
+     *
+     * @throws IllegalArgumentException if the checkpoint's parameters do not match the settings' network
+     */
+    public DiffusionLmModel export(Path checkpoint, Path outDir, NDManager manager) throws IOException {
+        Vocabulary vocab = Vocabulary.load(settings.runDir().resolve("vocab.txt"));
+        DiffusionLmConfig config = modelConfig(vocab.size());
+        try (NDManager scratch = manager.newSubManager()) {
+            TrainingCheckpoint ckpt = TrainingCheckpoint.read(checkpoint, scratch);
+            DiffusionLmBlock block = DiffusionLmBlock.create(config, settings.seed());
+            block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, block.inputShapes(1));
+            ai.djl.nn.ParameterList to = block.getParameters();
+            if (!ckpt.names().equals(to.keys())) {
+                throw new IllegalArgumentException("checkpoint: parameters " + ckpt.names() + " differ from the network's "
+                        + to.keys());
+            }
+            for (int i = 0; i < to.size(); i++) {
+                ai.djl.ndarray.NDArray target = to.valueAt(i).getArray();
+                if (!ckpt.shapes().get(i).equals(target.getShape())) {
+                    throw new IllegalArgumentException("checkpoint: parameter " + to.keyAt(i) + " has shape "
+                            + ckpt.shapes().get(i) + ", the network's is " + target.getShape());
+                }
+                target.set(ckpt.ema().get(i).toByteBuffer());
+            }
+            DiffusionLmModel model = DiffusionLmModel.of(block, vocab, provenance(ckpt.step(), -1));
+            model.save(outDir);
+            return model;
+        }
+    }
+
     private Map<String, String> provenance(long step, int sentences) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("steps", Long.toString(step));
@@ -124,7 +156,9 @@ public final class DiffusionLmTraining {
         p.put("batchSize", Integer.toString(settings.batchSize()));
         p.put("learningRate", Double.toString(settings.learningRate()));
         p.put("emaDecay", Double.toString(settings.emaDecay()));
-        p.put("trainingSentences", Integer.toString(sentences));
+        if (sentences >= 0) {
+            p.put("trainingSentences", Integer.toString(sentences));
+        }
         p.put("data", "E2E src1_valid (CC BY-SA 4.0)");
         return p;
     }
@@ -177,12 +211,32 @@ public final class DiffusionLmTraining {
 
     /**
      * Command-line entry: {@code --run-dir DIR --steps N [--seed S] [--batch B] [--lr X] [--layers N] [--hidden H]
-     * [--length L] [--checkpoint-every N]}.
+     * [--length L] [--checkpoint-every N]}; with {@code --export CHECKPOINT [--out DIR]} it only writes that
+     * checkpoint's EMA model (default DIR: RUN_DIR/model).
      */
     public static void main(String[] args) throws IOException {
-        TrainingSettings s = parse(args);
+        String export = null;
+        String out = null;
+        List<String> rest = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--export") && i + 1 < args.length) {
+                export = args[++i];
+            } else if (args[i].equals("--out") && i + 1 < args.length) {
+                out = args[++i];
+            } else {
+                rest.add(args[i]);
+            }
+        }
+        TrainingSettings s = parse(rest.toArray(String[]::new));
         try (NDManager manager = NDManager.newBaseManager()) {
-            new DiffusionLmTraining(s, System.out).run(trainingSentences(), manager);
+            DiffusionLmTraining training = new DiffusionLmTraining(s, System.out);
+            if (export != null) {
+                Path target = out == null ? s.runDir().resolve("model") : Path.of(out);
+                training.export(Path.of(export), target, manager);
+                System.out.println("model of " + export + " written to " + target);
+            } else {
+                training.run(trainingSentences(), manager);
+            }
         }
     }
 

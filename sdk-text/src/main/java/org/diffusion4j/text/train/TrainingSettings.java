@@ -45,7 +45,7 @@ public record TrainingSettings(Path runDir, long seed, long steps, int batchSize
 
     /** The shipped run's settings in {@code runDir}. */
     public static TrainingSettings defaults(Path runDir) {
-        return new TrainingSettings(runDir, 102, 30_000, 64, 1e-3, 500, 0.999, 500, 10, 40, 16, 128, 3, 4, 0.1f);
+        return new TrainingSettings(runDir, 102, 30_000, 64, 1e-3, 500, 0.999, 500, 10, 40, 16, 128, 2, 4, 0.1f);
     }
 
     public TrainingSettings withSteps(long v) {
