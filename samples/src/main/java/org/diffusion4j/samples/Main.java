@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
             org.diffusion4j.samples.text.TextCommand.class,
             org.diffusion4j.samples.audio.AudioCommand.class,
             org.diffusion4j.samples.image.ImageCommand.class,
-            org.diffusion4j.samples.text.TextCommand.class,
         })
 public final class Main implements Callable<Integer> {
 
