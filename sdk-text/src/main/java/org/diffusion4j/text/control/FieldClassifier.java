@@ -5,23 +5,20 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import org.diffusion4j.text.io.AtomicFiles;
 
 /**
  * A trained {@link FieldClassifierBlock} with what it classifies: the MR field, its values (class order), the
@@ -82,8 +79,8 @@ public record FieldClassifier(String field, List<String> values, String vocabSha
         p.setProperty("timeScale", Float.toString(sizes.timeScale()));
         StringWriter w = new StringWriter();
         p.store(w, "Diffusion-LM field classifier (diffusion4j sdk-text)");
-        atomic(dir.resolve(CONFIG_FILE), out -> out.write(w.toString().getBytes(StandardCharsets.UTF_8)));
-        atomic(dir.resolve(WEIGHTS_FILE), out -> block.saveParameters(new DataOutputStream(out)));
+        AtomicFiles.write(dir.resolve(CONFIG_FILE), out -> out.write(w.toString().getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(dir.resolve(WEIGHTS_FILE), out -> block.saveParameters(new DataOutputStream(out)));
     }
 
     public static FieldClassifier load(Path dir, NDManager manager) throws IOException {
@@ -130,26 +127,5 @@ public record FieldClassifier(String field, List<String> values, String vocabSha
             throw new IOException(source + "/" + CONFIG_FILE + ": missing key '" + key + "'");
         }
         return v;
-    }
-
-    private interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    private static void atomic(Path file, Writer writer) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                writer.write(out);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("file: the file system of " + dir + " cannot rename atomically", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -6,24 +6,21 @@ import ai.djl.nn.Block;
 import ai.djl.nn.ParameterList;
 import ai.djl.MalformedModelException;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.diffusion4j.text.data.Vocabulary;
+import org.diffusion4j.text.io.AtomicFiles;
 
 /**
  * A trained Diffusion-LM ready for decoding: the configuration, the vocabulary it was trained with and the block
@@ -96,9 +93,9 @@ public final class DiffusionLmModel {
         }
         StringWriter text = new StringWriter();
         p.store(text, "Diffusion-LM (diffusion4j sdk-text)");
-        writeAtomically(dir.resolve(CONFIG_FILE), out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(dir.resolve(CONFIG_FILE), out -> out.write(text.toString().getBytes(StandardCharsets.UTF_8)));
         vocabulary.save(dir.resolve(VOCAB_FILE));
-        writeAtomically(dir.resolve(WEIGHTS_FILE), out -> block.saveParameters(new DataOutputStream(out)));
+        AtomicFiles.write(dir.resolve(WEIGHTS_FILE), out -> block.saveParameters(new DataOutputStream(out)));
     }
 
     /** Loads a model directory written by {@link #save}; the block's arrays live in {@code manager}. */
@@ -214,26 +211,5 @@ public final class DiffusionLmModel {
             throw new IOException(source + "/" + CONFIG_FILE + ": missing key '" + key + "'");
         }
         return v.strip();
-    }
-
-    private interface Writer {
-        void write(OutputStream out) throws IOException;
-    }
-
-    private static void writeAtomically(Path file, Writer writer) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp))) {
-                writer.write(out);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("file: the file system of " + dir + " cannot rename atomically", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }
