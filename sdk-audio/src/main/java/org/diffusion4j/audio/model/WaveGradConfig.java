@@ -86,6 +86,16 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
         return builder().build();
     }
 
+    /**
+     * The shipped small model: lmnt's layout, factors 5,5,3,2,2 and hop 300, with about a twentieth of the
+     * multiply-accumulates (up channels 64,64,32,16,16; first down conv 16; down channels 16,16,32,64; mel
+     * embedding 128) and lmnt's noise-level scale 1, so that it trains and runs on a 2-core CPU.
+     */
+    public static WaveGradConfig small() {
+        return builder().upChannels(64, 64, 32, 16, 16).firstDownChannels(16).downChannels(16, 16, 32, 64)
+                .melEmbedChannels(128).noiseLevelScale(1).build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -1,0 +1,35 @@
+package org.diffusion4j.samples.audio;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code samples audio <vocode|train|schedule-search|eval>}: the WaveGrad vocoder of sdk-audio. */
+@Command(name = "audio", mixinStandardHelpOptions = true,
+        description = "WaveGrad diffusion vocoder: vocode a WAV, train, search a schedule, evaluate.",
+        subcommands = {VocodeCommand.class, TrainCommand.class, ScheduleSearchCommand.class, EvalCommand.class})
+public final class AudioCommand implements Callable<Integer> {
+
+    /** The shipped model, relative to the repository root. */
+    static final String DEFAULT_MODEL = "sdk-audio/models/wavegrad-small";
+    static final String DEFAULT_TRAIN = "sdk-audio/data/espeak-30/train.txt";
+    static final String DEFAULT_HELDOUT = "sdk-audio/data/espeak-30/heldout.txt";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.err);
+        return CommandLine.ExitCode.USAGE;
+    }
+
+    /** Tiny models spend their time in libtorch's thread hand-offs: one intra-op thread unless set. */
+    static void singleThreadUnlessSet() {
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+    }
+}

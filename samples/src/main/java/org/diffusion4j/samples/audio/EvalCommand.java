@@ -1,0 +1,71 @@
+package org.diffusion4j.samples.audio;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.diffusion4j.audio.data.VocoderDataset;
+import org.diffusion4j.audio.eval.VocoderEvaluation;
+import org.diffusion4j.audio.metrics.GriffinLim;
+import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.WaveGradVocoder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Metrics and RTF on held-out clips for each schedule, beside Griffin-Lim from the same mel. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Log-mel, MCD-13, MR-STFT, FFE and RTF of the vocoder per schedule on held-out clips, beside Griffin-Lim.")
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = "model directory (default: ${DEFAULT-VALUE})")
+    Path modelDir;
+
+    @Option(names = "--clips", defaultValue = AudioCommand.DEFAULT_HELDOUT, description = "held-out clip list (default: ${DEFAULT-VALUE})")
+    Path clips;
+
+    @Option(names = "--steps", split = ",", defaultValue = "6,25,50,1000",
+            description = "schedules to evaluate, by step count (default: ${DEFAULT-VALUE})")
+    int[] steps;
+
+    @Option(names = "--seed", defaultValue = "0", description = "sampling and Griffin-Lim seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--per-clip", description = "also print one line per clip")
+    boolean perClip;
+
+    @Override
+    public Integer call() throws Exception {
+        AudioCommand.singleThreadUnlessSet();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VocoderModel vm = VocoderModel.load(modelDir, manager);
+            VocoderDataset heldOut = VocoderDataset.load(clips, vm.melSpectrogram(), false);
+            VocoderEvaluation eval = new VocoderEvaluation(heldOut);
+            WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager);
+            List<VocoderEvaluation.Summary> summaries = new ArrayList<>();
+            List<VocoderEvaluation.Row> gl = eval.run("griffin-lim-32",
+                    VocoderEvaluation.griffinLim(GriffinLim.wavegrad(vm.recipe().sampleRate()), seed));
+            summaries.add(VocoderEvaluation.summarise(gl));
+            print(gl);
+            // one untimed warm-up call so that the first schedule's RTF does not include libtorch's start-up
+            vocoder.vocode(heldOut.items().get(0).mel(), InferenceSchedule.ivanvovk6(), seed);
+            for (int n : steps) {
+                InferenceSchedule s = vm.schedule(n);
+                List<VocoderEvaluation.Row> rows = eval.run("wavegrad " + s.name(), VocoderEvaluation.wavegrad(vocoder, s, seed));
+                summaries.add(VocoderEvaluation.summarise(rows));
+                print(rows);
+            }
+            System.out.println();
+            System.out.print(VocoderEvaluation.markdown(summaries));
+        }
+        return 0;
+    }
+
+    private void print(List<VocoderEvaluation.Row> rows) {
+        if (perClip) {
+            System.out.print(VocoderEvaluation.perClip(rows));
+        }
+        System.out.flush();
+    }
+}

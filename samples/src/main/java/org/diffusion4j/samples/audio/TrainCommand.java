@@ -1,0 +1,69 @@
+package org.diffusion4j.samples.audio;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.train.WaveGradTraining;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Trains (or resumes) a WaveGrad vocoder on a list of WAV files. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a WaveGrad vocoder (resumes from RUN_DIR/checkpoints; EMA weights go to RUN_DIR/model).")
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", defaultValue = AudioCommand.DEFAULT_TRAIN,
+            description = "list of WAV files, one per line, relative to the list (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--run-dir", defaultValue = "runs/audio/small", description = "run directory (default: ${DEFAULT-VALUE})")
+    Path runDir;
+
+    @Option(names = "--network", defaultValue = "small", description = "small or base (default: ${DEFAULT-VALUE})")
+    String network;
+
+    @Option(names = "--steps", defaultValue = "20000", description = "total training steps (default: ${DEFAULT-VALUE})")
+    long steps;
+
+    @Option(names = "--batch", defaultValue = "8", description = "crops per step (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--crop-frames", defaultValue = "24", description = "mel frames per crop, 300 samples each (default: ${DEFAULT-VALUE})")
+    int cropFrames;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double learningRate;
+
+    @Option(names = "--warmup", defaultValue = "1000", description = "linear learning-rate warm-up steps (default: ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(names = "--ema", defaultValue = "0.995", description = "EMA decay of the exported weights (default: ${DEFAULT-VALUE})")
+    double ema;
+
+    @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
+    int checkpointEvery;
+
+    @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
+    boolean allowResample;
+
+    @Override
+    public Integer call() throws Exception {
+        AudioCommand.singleThreadUnlessSet();
+        WaveGradConfig cfg = switch (network) {
+            case "small" -> WaveGradConfig.small();
+            case "base" -> WaveGradConfig.base();
+            default -> throw new IllegalArgumentException("--network: expected small or base, got " + network);
+        };
+        WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
+                learningRate, warmup, ema, checkpointEvery, allowResample);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            long reached = WaveGradTraining.run(o, manager, System.out);
+            System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));
+        }
+        return 0;
+    }
+}

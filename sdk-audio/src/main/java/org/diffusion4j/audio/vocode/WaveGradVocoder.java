@@ -1,0 +1,117 @@
+package org.diffusion4j.audio.vocode;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.Objects;
+import org.diffusion4j.audio.model.WaveGrad;
+import org.diffusion4j.audio.model.WaveGradDenoiser;
+import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.core.process.GaussianDiffusion;
+import org.diffusion4j.core.sampling.DdpmSampler;
+import org.diffusion4j.core.sampling.Sampler;
+import org.diffusion4j.core.sampling.SamplingOptions;
+import org.diffusion4j.core.schedule.NoiseSchedule;
+
+/**
+ * Mel → waveform with a trained {@link WaveGrad} and core's {@link DdpmSampler} over any
+ * {@link InferenceSchedule} (lmnt-com/wavegrad inference.py):
+ * <ul>
+ *   <li>the process is the inference schedule's own betas, with the fixed-small posterior variance
+ *       β̃_n = (1 − ᾱ_{n−1})/(1 − ᾱ_n)·β_n, so core's DDPM step is lmnt's
+ *       y ← (y − β_n/√(1 − ᾱ_n)·ε̂)/√α_n + σ_n·z (no noise at the last step);</li>
+ *   <li>the network sees √ᾱ_n of the inference schedule ({@link WaveGradDenoiser});</li>
+ *   <li>the start is N(0, I) whatever ᾱ the schedule ends at (a short schedule stops short of pure noise;
+ *       core's loop always draws x_T ~ N(0, I), as both reference implementations do);</li>
+ *   <li>the sample is clamped to [−1, 1] after every step ({@link ClampingSampler}).</li>
+ * </ul>
+ * The same seed gives the same audio (core's NoiseSource). Not thread-safe (one DJL forward at a time).
+ */
+public final class WaveGradVocoder {
+
+    private final WaveGrad model;
+    private final NDManager manager;
+
+    /** @param manager where the model's parameters live; each call works in a sub-manager of it */
+    public WaveGradVocoder(WaveGrad model, NDManager manager) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.manager = Objects.requireNonNull(manager, "manager");
+    }
+
+    public WaveGrad model() {
+        return model;
+    }
+
+    /** The clamped DDPM sampler over a schedule (exposed for callers that run core's loop themselves). */
+    public static Sampler sampler(InferenceSchedule schedule) {
+        Objects.requireNonNull(schedule, "schedule");
+        GaussianDiffusion process = GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(schedule.betas())).build();
+        return ClampingSampler.audio(DdpmSampler.builder(process).build());
+    }
+
+    /**
+     * Vocodes one compressed mel [nMels][frames] (values as {@code MelSpectrogram.compute} gives them).
+     *
+     * @return hop·frames samples in [−1, 1]
+     */
+    public float[] vocode(float[][] mel, InferenceSchedule schedule, long seed) {
+        return vocodeBatch(new float[][][] {mel}, schedule, seed)[0];
+    }
+
+    /** Vocodes several mels of the same frame count in one batch (one network call per step for all). */
+    public float[][] vocodeBatch(float[][][] mels, InferenceSchedule schedule, long seed) {
+        Objects.requireNonNull(mels, "mels");
+        Objects.requireNonNull(schedule, "schedule");
+        if (mels.length == 0) {
+            throw new IllegalArgumentException("mels: expected at least one mel, got none");
+        }
+        int bands = model.config().nMels();
+        int frames = -1;
+        for (int i = 0; i < mels.length; i++) {
+            float[][] m = mels[i];
+            if (m == null || m.length != bands) {
+                throw new IllegalArgumentException("mels[" + i + "]: expected " + bands + " mel bands (the model's nMels), got "
+                        + (m == null ? "null" : m.length));
+            }
+            for (int b = 0; b < bands; b++) {
+                int f = m[b].length;
+                if (frames < 0) {
+                    frames = f;
+                }
+                if (f != frames || f < 1) {
+                    throw new IllegalArgumentException("mels[" + i + "][" + b + "]: expected " + Math.max(frames, 1)
+                            + " frames (all bands and mels alike, at least 1), got " + f);
+                }
+            }
+        }
+        int n = mels.length;
+        float[] flat = new float[n * bands * frames];
+        for (int i = 0; i < n; i++) {
+            for (int b = 0; b < bands; b++) {
+                float[] row = mels[i][b];
+                for (int f = 0; f < frames; f++) {
+                    if (!Float.isFinite(row[f])) {
+                        throw new IllegalArgumentException("mels[" + i + "][" + b + "][" + f + "]: expected a finite value, got "
+                                + row[f]);
+                    }
+                }
+                System.arraycopy(row, 0, flat, (i * bands + b) * frames, frames);
+            }
+        }
+        int samples = frames * model.config().hop();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray mel = scope.create(flat, new Shape(n, bands, frames));
+            WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(), false);
+            SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel)).build();
+            NDArray audio = sampler(schedule).sample(denoiser, new Shape(n, samples), options);
+            float[] all = audio.toFloatArray();
+            float[][] out = new float[n][samples];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(all, i * samples, out[i], 0, samples);
+            }
+            return out;
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package org.diffusion4j.audio.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.concurrent.atomic.AtomicReference;
+import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
+import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.core.random.NoiseSource;
+import org.diffusion4j.core.training.TrainingBatch;
+import org.junit.jupiter.api.Test;
+
+class WaveGradObjectiveTest {
+
+    private static final ContinuousNoiseLevels LEVELS = new ContinuousNoiseLevels(InferenceSchedule.train1000());
+
+    /** The same draws the objective makes, replayed from the same seed: levels first, then ε. */
+    private static float[] replayLevels(long seed, int b) {
+        return LEVELS.sample(NoiseSource.seeded(seed), b);
+    }
+
+    @Test
+    void zeroPredictionGivesTheMeanAbsoluteNoiseAndTheNetworkSeesTheMixture() {
+        int b = 3;
+        int n = 50;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] y0 = new float[b * n];
+            for (int i = 0; i < y0.length; i++) {
+                y0[i] = (float) Math.sin(0.37 * i);
+            }
+            NDArray x0 = m.create(y0, new Shape(b, n));
+            NDArray mel = m.zeros(new Shape(b, 4, 2));
+            AtomicReference<float[]> seenY = new AtomicReference<>();
+            AtomicReference<float[]> seenLevel = new AtomicReference<>();
+            WaveGradObjective objective = new WaveGradObjective(LEVELS);
+            NDArray loss = objective.losses(null, (xt, level, cond) -> {
+                seenY.set(xt.toFloatArray());
+                seenLevel.set(level.toFloatArray());
+                assertEquals(1, cond.size());
+                return xt.zerosLike();
+            }, TrainingBatch.of(x0, mel), m.zeros(new Shape(b), DataType.INT64), NoiseSource.seeded(11));
+
+            // independent replay of the draws
+            NoiseSource rng = NoiseSource.seeded(11);
+            float[] l = LEVELS.sample(rng, b);
+            float[] eps = rng.normal(m, new Shape(b, n), DataType.FLOAT32).toFloatArray();
+            assertArrayEquals(l, seenLevel.get(), 0f);
+            double[] expected = new double[b];
+            for (int i = 0; i < b; i++) {
+                assertTrue(l[i] > 0.08 && l[i] <= 1.0, "level " + l[i]);
+                double s = Math.sqrt(1 - (double) l[i] * l[i]);
+                for (int j = 0; j < n; j++) {
+                    int k = i * n + j;
+                    assertEquals(l[i] * y0[k] + s * eps[k], seenY.get()[k], 1e-5);
+                    expected[i] += Math.abs(eps[k]) / n;
+                }
+            }
+            float[] got = loss.toFloatArray();
+            assertEquals(b, got.length);
+            for (int i = 0; i < b; i++) {
+                assertEquals(expected[i], got[i], 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void anOracleThatRecoversTheNoiseHasZeroLoss() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x0 = m.create(new float[] {0.1f, -0.2f, 0.3f, 0.4f, 0.5f, -0.6f}, new Shape(2, 3));
+            // ε = (y − l·y0)/√(1 − l²): the oracle knows y0
+            NDArray loss = new WaveGradObjective(LEVELS).losses(null, (xt, level, cond) -> {
+                NDArray l = level.reshape(2, 1);
+                return xt.sub(x0.mul(l)).div(l.square().neg().add(1).sqrt());
+            }, TrainingBatch.of(x0, m.zeros(new Shape(2, 4, 1))), m.zeros(new Shape(2), DataType.INT64), NoiseSource.seeded(3));
+            for (float v : loss.toFloatArray()) {
+                assertEquals(0, v, 1e-4);
+            }
+            assertEquals(2, replayLevels(3, 2).length);
+        }
+    }
+
+    @Test
+    void badBatchesAreRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGradObjective o = new WaveGradObjective(LEVELS);
+            NDArray t = m.zeros(new Shape(2), DataType.INT64);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> o.losses(null,
+                    (xt, l, c) -> xt, TrainingBatch.of(m.zeros(new Shape(2, 1, 6)), m.zeros(new Shape(2, 4, 1))), t,
+                    NoiseSource.seeded(0)));
+            assertTrue(e.getMessage().contains("[B, T]"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> o.losses(null, (xt, l, c) -> xt,
+                    new TrainingBatch(m.zeros(new Shape(2, 6)), new NDList()), t, NoiseSource.seeded(0)));
+            assertTrue(e.getMessage().contains("mel"), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package org.diffusion4j.audio.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.diffusion4j.audio.mel.MelRecipe;
+import org.diffusion4j.audio.model.WaveGrad;
+import org.diffusion4j.audio.model.WaveGradCheckpoint;
+import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.core.training.TrainingBatch;
+import org.diffusion4j.core.training.TrainingCheckpoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WaveGradTrainingTest {
+
+    private static final Path TRAIN = Path.of("data/espeak-30/train.txt");
+
+    @TempDir
+    Path dir;
+
+    /** hop 300 and 128 mels (the shipped recipe) with four channels everywhere: fast enough for a unit test. */
+    static WaveGradConfig micro() {
+        return WaveGradConfig.builder().upChannels(4, 4, 4, 4, 4).firstDownChannels(4).downChannels(4, 4, 4, 4)
+                .melEmbedChannels(4).noiseLevelScale(5000).build();
+    }
+
+    private WaveGradTraining.Options options(Path run, long steps) {
+        return new WaveGradTraining.Options(TRAIN, run, micro(), steps, 2, 4, 7, 2e-4, 3, 0.9, 2, false);
+    }
+
+    @Test
+    void resumingGivesTheWeightsOfTheUninterruptedRunAndExportsTheEmaModel() throws IOException {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+            Path straight = dir.resolve("straight");
+            assertEquals(4, WaveGradTraining.run(options(straight, 4), m, out));
+            Path split = dir.resolve("split");
+            assertEquals(2, WaveGradTraining.run(options(split, 2), m, out));
+            assertEquals(4, WaveGradTraining.run(options(split, 4), m, out));
+            assertTrue(log.toString(StandardCharsets.UTF_8).contains("resuming from"), log.toString(StandardCharsets.UTF_8));
+            assertTrue(TrainingCheckpoint.latest(split.resolve("checkpoints")).isPresent());
+
+            MelRecipe recipe = MelRecipe.wavegrad(22050);
+            WaveGrad a = WaveGradCheckpoint.load(straight.resolve("model"), m, recipe);
+            WaveGrad b = WaveGradCheckpoint.load(split.resolve("model"), m, recipe);
+            assertEquals(micro(), a.config());
+            for (String name : a.parameters().keySet()) {
+                assertArrayEquals(a.parameters().get(name).getArray().toFloatArray(),
+                        b.parameters().get(name).getArray().toFloatArray(), 0f, name);
+            }
+            assertTrue(Files.exists(straight.resolve("model").resolve(WaveGradCheckpoint.WEIGHTS)));
+        }
+    }
+
+    @Test
+    void theBatchOfAStepDependsOnlyOnSeedAndStep() throws IOException {
+        org.diffusion4j.audio.data.VocoderDataset ds = org.diffusion4j.audio.data.VocoderDataset.load(TRAIN,
+                org.diffusion4j.audio.mel.MelSpectrogram.wavegrad(22050), false);
+        try (NDManager m = NDManager.newBaseManager()) {
+            var data = WaveGradTraining.data(ds, 5, 3, 2);
+            TrainingBatch late = data.batch(9, m);
+            data.batch(0, m);
+            TrainingBatch again = data.batch(9, m);
+            assertArrayEquals(late.x0().toFloatArray(), again.x0().toFloatArray(), 0f);
+            assertArrayEquals(late.cond().head().toFloatArray(), again.cond().head().toFloatArray(), 0f);
+            assertEquals(600, late.x0().getShape().get(1));
+            assertNotEquals(late.x0().getFloat(0, 0) + late.x0().getFloat(0, 1),
+                    data.batch(10, m).x0().getFloat(0, 0) + data.batch(10, m).x0().getFloat(0, 1));
+        }
+    }
+}

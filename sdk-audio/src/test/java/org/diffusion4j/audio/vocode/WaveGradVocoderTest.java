@@ -1,0 +1,202 @@
+package org.diffusion4j.audio.vocode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.diffusion4j.audio.model.WaveGrad;
+import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.model.WaveGradDenoiser;
+import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.core.random.NoiseSource;
+import org.diffusion4j.core.sampling.SamplingListener;
+import org.diffusion4j.core.sampling.SamplingOptions;
+import org.junit.jupiter.api.Test;
+
+class WaveGradVocoderTest {
+
+    /** hop 6 = 2·3, three mel bands: the network is small enough to call step by step from the test. */
+    private static WaveGradConfig tiny() {
+        return WaveGradConfig.builder().nMels(3).hop(6).upFactors(2, 3).upChannels(6, 4)
+                .upDilations(new int[][] {{1, 2, 1, 2}, {1, 2, 4, 8}}).firstDownChannels(4).downChannels(6)
+                .melEmbedChannels(8).noiseLevelScale(1).build();
+    }
+
+    private static float[][] mel(int frames) {
+        float[][] m = new float[3][frames];
+        for (int b = 0; b < 3; b++) {
+            for (int f = 0; f < frames; f++) {
+                m[b][f] = (float) (0.5 + 0.4 * Math.sin(b + 0.7 * f));
+            }
+        }
+        return m;
+    }
+
+    /**
+     * lmnt-com/wavegrad inference.py, one step at a time in double precision, checked against every sample core's
+     * loop produced: y_N ~ N(0, I) (core draws x_T first, then one z per step that adds noise), then
+     * y ← (y − β_n/√(1 − ᾱ_n)·ε̂(y, √ᾱ_n))/√α_n, plus σ_n·z with σ_n² = (1 − ᾱ_{n−1})/(1 − ᾱ_n)·β_n for n > 0,
+     * clamped to [−1, 1]. Each step starts from core's previous sample, so float rounding does not compound
+     * through the (random, high-gain) network.
+     *
+     * @return the largest difference over all steps and samples
+     */
+    private static double maxStepError(WaveGrad model, NDManager m, float[][] mel, InferenceSchedule schedule, long seed) {
+        int frames = mel[0].length;
+        int samples = frames * model.config().hop();
+        double[] beta = schedule.betas();
+        int n = beta.length;
+        double[] alphaBar = new double[n];
+        double acc = 1;
+        for (int i = 0; i < n; i++) {
+            acc *= 1 - beta[i];
+            alphaBar[i] = acc;
+        }
+        float[] flatMel = new float[3 * frames];
+        for (int b = 0; b < 3; b++) {
+            System.arraycopy(mel[b], 0, flatMel, b * frames, frames);
+        }
+        List<float[]> produced = new ArrayList<>();
+        SamplingListener listener = new SamplingListener() {
+            @Override
+            public boolean wantsSamples() {
+                return true;
+            }
+
+            @Override
+            public void onStep(int index, int t, NDArray x) {
+                produced.add(x.toFloatArray());
+            }
+        };
+        ParameterStore ps = new ParameterStore(m, false);
+        NDArray melArray = m.create(flatMel, new Shape(1, 3, frames));
+        float[] last = WaveGradVocoder.sampler(schedule).sample(new WaveGradDenoiser(model, ps, beta, false),
+                new Shape(1, samples), SamplingOptions.builder(m).seed(seed).conditioning(new NDList(melArray)).listener(listener).build())
+                .toFloatArray();
+        assertEquals(n, produced.size());
+        assertArrayEquals(produced.get(n - 1), last, 0f);
+        assertArrayEquals(last, new WaveGradVocoder(model, m).vocode(mel, schedule, seed), 0f);
+
+        NoiseSource noise = NoiseSource.seeded(seed);
+        float[] y = noise.normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray();
+        double worst = 0;
+        for (int k = 0; k < n; k++) {
+            int step = n - 1 - k;
+            float[] eps = model.forward(ps, new NDList(m.create(y, new Shape(1, samples)),
+                    m.create(new float[] {(float) Math.sqrt(alphaBar[step])}), melArray), false).head().toFloatArray();
+            double c1 = 1 / Math.sqrt(1 - beta[step]);
+            double c2 = beta[step] / Math.sqrt(1 - alphaBar[step]);
+            float[] z = step > 0 ? noise.normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray() : null;
+            double sigma = step > 0 ? Math.sqrt((1 - alphaBar[step - 1]) / (1 - alphaBar[step]) * beta[step]) : 0;
+            float[] core = produced.get(k);
+            for (int i = 0; i < samples; i++) {
+                double next = c1 * (y[i] - c2 * eps[i]) + (z == null ? 0 : sigma * z[i]);
+                next = Math.max(-1, Math.min(1, next));
+                worst = Math.max(worst, Math.abs(next - core[i]));
+            }
+            y = core;
+        }
+        return worst;
+    }
+
+    @Test
+    void vocodingIsLmntsInferenceLoopOnEverySchedule() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(tiny());
+            model.initialize(m, DataType.FLOAT32);
+            WaveGradVocoder vocoder = new WaveGradVocoder(model, m);
+            float[][] mel = mel(5);
+            for (InferenceSchedule s : List.of(InferenceSchedule.ivanvovk6(), InferenceSchedule.fibonacci25(),
+                    new InferenceSchedule("big-steps", new double[] {0.2, 0.5, 0.9}))) {
+                double err = maxStepError(model, m, mel, s, 42);
+                assertTrue(err < 1e-4, s.name() + ": max |core step − lmnt step| = " + err);
+                assertEquals(30, vocoder.vocode(mel, s, 42).length);
+            }
+            // same seed, same audio; another seed, other audio
+            assertArrayEquals(vocoder.vocode(mel, InferenceSchedule.ivanvovk6(), 1),
+                    vocoder.vocode(mel, InferenceSchedule.ivanvovk6(), 1), 0f);
+            float[] a = vocoder.vocode(mel, InferenceSchedule.ivanvovk6(), 1);
+            float[] b = vocoder.vocode(mel, InferenceSchedule.ivanvovk6(), 2);
+            double d = 0;
+            for (int i = 0; i < a.length; i++) {
+                d += Math.abs(a[i] - b[i]);
+            }
+            assertTrue(d > 1e-3, "seeds 1 and 2 gave the same audio");
+        }
+    }
+
+    @Test
+    void batchedVocodingGivesOneClampedClipPerMel() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(tiny());
+            model.initialize(m, DataType.FLOAT32);
+            float[][][] mels = {mel(4), mel(4), mel(4)};
+            float[][] out = new WaveGradVocoder(model, m).vocodeBatch(mels, InferenceSchedule.ivanvovk6(), 3);
+            assertEquals(3, out.length);
+            for (float[] row : out) {
+                assertEquals(24, row.length);
+                for (float v : row) {
+                    assertTrue(v >= -1f && v <= 1f, "sample " + v);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyIntermediateSampleIsClamped() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<float[]> steps = new ArrayList<>();
+            SamplingListener listener = new SamplingListener() {
+                @Override
+                public boolean wantsSamples() {
+                    return true;
+                }
+
+                @Override
+                public void onStep(int index, int t, NDArray x) {
+                    steps.add(x.toFloatArray());
+                }
+            };
+            // a denoiser far off the data: unclamped, DDPM would leave [−1, 1] at once
+            NDArray out = WaveGradVocoder.sampler(InferenceSchedule.ivanvovk6()).sample((xt, t, c) -> xt.mul(-40f),
+                    new Shape(2, 50), SamplingOptions.builder(m).seed(0).listener(listener).build());
+            assertEquals(6, steps.size());
+            boolean touched = false;
+            for (float[] s : steps) {
+                for (float v : s) {
+                    assertTrue(v >= -1f && v <= 1f, "sample " + v);
+                    touched |= Math.abs(v) == 1f;
+                }
+            }
+            assertTrue(touched, "the test denoiser never reached the clamp");
+            assertEquals(new Shape(2, 50), out.getShape());
+        }
+    }
+
+    @Test
+    void badMelsAreRefusedWithTheExpectedShape() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(tiny());
+            model.initialize(m, DataType.FLOAT32);
+            WaveGradVocoder v = new WaveGradVocoder(model, m);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> v.vocode(new float[4][5], InferenceSchedule.ivanvovk6(), 0));
+            assertTrue(e.getMessage().contains("expected 3 mel bands") && e.getMessage().contains("got 4"), e.getMessage());
+            float[][] ragged = {new float[5], new float[4], new float[5]};
+            e = assertThrows(IllegalArgumentException.class, () -> v.vocode(ragged, InferenceSchedule.ivanvovk6(), 0));
+            assertTrue(e.getMessage().contains("expected 5 frames"), e.getMessage());
+            float[][] nan = mel(2);
+            nan[1][1] = Float.NaN;
+            assertThrows(IllegalArgumentException.class, () -> v.vocode(nan, InferenceSchedule.ivanvovk6(), 0));
+        }
+    }
+}
