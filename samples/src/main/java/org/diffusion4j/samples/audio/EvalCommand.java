@@ -32,6 +32,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "sampling and Griffin-Lim seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--max-frames", defaultValue = "0",
+            description = "cut each clip to its first N mel frames, 0 = whole clips (default: ${DEFAULT-VALUE})")
+    int maxFrames;
+
+    @Option(names = "--limit", defaultValue = "0", description = "use only the first N clips, 0 = all (default: ${DEFAULT-VALUE})")
+    int limit;
+
     @Option(names = "--per-clip", description = "also print one line per clip")
     boolean perClip;
 
@@ -41,7 +48,9 @@ public final class EvalCommand implements Callable<Integer> {
         try (NDManager manager = NDManager.newBaseManager()) {
             VocoderModel vm = VocoderModel.load(modelDir, manager);
             VocoderDataset heldOut = VocoderDataset.load(clips, vm.melSpectrogram(), false);
-            VocoderEvaluation eval = new VocoderEvaluation(heldOut);
+            List<VocoderDataset.Item> clipsUsed = VocoderEvaluation.cut(heldOut,
+                    maxFrames > 0 ? maxFrames : Integer.MAX_VALUE / 1000, limit > 0 ? limit : heldOut.size());
+            VocoderEvaluation eval = new VocoderEvaluation(clipsUsed, vm.melSpectrogram());
             WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager);
             List<VocoderEvaluation.Summary> summaries = new ArrayList<>();
             List<VocoderEvaluation.Row> gl = eval.run("griffin-lim-32",
@@ -49,14 +58,18 @@ public final class EvalCommand implements Callable<Integer> {
             summaries.add(VocoderEvaluation.summarise(gl));
             print(gl);
             // one untimed warm-up call so that the first schedule's RTF does not include libtorch's start-up
-            vocoder.vocode(heldOut.items().get(0).mel(), InferenceSchedule.ivanvovk6(), seed);
+            vocoder.vocode(clipsUsed.get(0).mel(), InferenceSchedule.ivanvovk6(), seed);
             for (int n : steps) {
                 InferenceSchedule s = vm.schedule(n);
                 List<VocoderEvaluation.Row> rows = eval.run("wavegrad " + s.name(), VocoderEvaluation.wavegrad(vocoder, s, seed));
                 summaries.add(VocoderEvaluation.summarise(rows));
                 print(rows);
             }
-            System.out.println();
+            double audio = 0;
+            for (VocoderDataset.Item it : clipsUsed) {
+                audio += it.audio().length / (double) vm.recipe().sampleRate();
+            }
+            System.out.printf(java.util.Locale.ROOT, "%n%d clips, %.2f s of audio, model %s%n", clipsUsed.size(), audio, modelDir);
             System.out.print(VocoderEvaluation.markdown(summaries));
         }
         return 0;

@@ -33,7 +33,7 @@ public final class VocoderEvaluation {
                           double cpuRtf) {
     }
 
-    private final VocoderDataset heldOut;
+    private final List<VocoderDataset.Item> heldOut;
     private final int sampleRate;
     private final LogMelDistance logMel;
     private final MelCepstralDistortion mcd;
@@ -41,9 +41,19 @@ public final class VocoderEvaluation {
     private final F0FrameError ffe;
 
     public VocoderEvaluation(VocoderDataset heldOut) {
-        this.heldOut = Objects.requireNonNull(heldOut, "heldOut");
-        this.sampleRate = heldOut.melSpectrogram().recipe().sampleRate();
-        this.logMel = new LogMelDistance(heldOut.melSpectrogram().recipe());
+        this(heldOut.items(), heldOut.melSpectrogram());
+    }
+
+    /** Evaluates on the given clips (e.g. {@link #cut} of a data set) with the model's mel front end. */
+    public VocoderEvaluation(List<VocoderDataset.Item> clips, org.diffusion4j.audio.mel.MelSpectrogram mel) {
+        Objects.requireNonNull(clips, "clips");
+        Objects.requireNonNull(mel, "mel");
+        if (clips.isEmpty()) {
+            throw new IllegalArgumentException("clips: expected at least one clip, got none");
+        }
+        this.heldOut = List.copyOf(clips);
+        this.sampleRate = mel.recipe().sampleRate();
+        this.logMel = new LogMelDistance(mel.recipe());
         this.mcd = MelCepstralDistortion.wavegrad(sampleRate);
         this.ffe = F0FrameError.defaults(sampleRate);
     }
@@ -52,6 +62,27 @@ public final class VocoderEvaluation {
     @FunctionalInterface
     public interface Method {
         float[] synthesise(VocoderDataset.Item clip);
+    }
+
+    /**
+     * The first {@code limit} clips, each cut to its first {@code maxFrames}·hop samples with the mel recomputed
+     * from the cut: bounds the cost of long schedules (train-1000) on a CPU. Clips already shorter stay whole.
+     */
+    public static List<VocoderDataset.Item> cut(VocoderDataset data, int maxFrames, int limit) {
+        if (maxFrames < 1 || limit < 1) {
+            throw new IllegalArgumentException("maxFrames/limit: expected >= 1, got " + maxFrames + "/" + limit);
+        }
+        int hop = data.melSpectrogram().recipe().hop();
+        List<VocoderDataset.Item> out = new ArrayList<>();
+        for (VocoderDataset.Item it : data.items().subList(0, Math.min(limit, data.size()))) {
+            if (it.audio().length <= maxFrames * hop) {
+                out.add(it);
+            } else {
+                float[] head = Arrays.copyOf(it.audio(), maxFrames * hop);
+                out.add(new VocoderDataset.Item(it.name(), head, data.melSpectrogram().compute(head)));
+            }
+        }
+        return out;
     }
 
     /** Griffin-Lim from the same mel (seeded phases). */
@@ -67,7 +98,7 @@ public final class VocoderEvaluation {
     /** Runs one method over every held-out clip. */
     public List<Row> run(String name, Method method) {
         List<Row> rows = new ArrayList<>();
-        for (VocoderDataset.Item it : heldOut.items()) {
+        for (VocoderDataset.Item it : heldOut) {
             long c0 = processCpuNanos();
             long t0 = System.nanoTime();
             float[] out = method.synthesise(it);

@@ -21,6 +21,7 @@ import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.schedule.NoiseSchedule;
 import org.diffusion4j.core.training.DiffusionTrainer;
+import org.diffusion4j.core.training.NonFiniteLossException;
 import org.diffusion4j.core.training.TrainerConfig;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingCheckpoint;
@@ -47,6 +48,9 @@ import org.diffusion4j.core.training.TrainingProgress;
  * ran before and a resumed run sees the batches the uninterrupted run would have seen.
  */
 public final class WaveGradTraining {
+
+    /** Retries of one step after a non-finite loss or gradient before the run stops. */
+    static final int MAX_RETRIES = 3;
 
     /** Everything a run needs; {@link #defaults(Path, Path)} gives lmnt's settings on the small network. */
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
@@ -170,9 +174,25 @@ public final class WaveGradTraining {
                             o.network(), ((WaveGrad) trainer.block()).parameterCount(), o.batchSize(),
                             o.cropFrames(), o.seed());
                 }
-                long remaining = o.steps() - trainer.step();
-                if (remaining > 0) {
-                    trainer.train(data(dataset, o.seed(), o.batchSize(), o.cropFrames()), remaining);
+                TrainingData data = data(dataset, o.seed(), o.batchSize(), o.cropFrames());
+                long failedStep = -1;
+                int retries = 0;
+                while (trainer.step() < o.steps()) {
+                    try {
+                        trainer.train(data, o.steps() - trainer.step());
+                    } catch (NonFiniteLossException e) {
+                        // The trainer leaves the state of the step before (nothing of the failed step applied) and
+                        // re-derives the step's randomness from (seed, step), so a retry recomputes exactly the same
+                        // step. On this machine libtorch CPU produced a NaN gradient now and then that did not recur
+                        // on the retry (step 131 of the first shipped run; sdk-text saw the same); a NaN that does
+                        // recur is a real divergence and stops the run.
+                        retries = e.step() == failedStep ? retries + 1 : 1;
+                        failedStep = e.step();
+                        if (retries > MAX_RETRIES) {
+                            throw e;
+                        }
+                        log.printf(Locale.ROOT, "%s; retry %d of %d%n", e.getMessage(), retries, MAX_RETRIES);
+                    }
                 }
                 WaveGradCheckpoint.save(modelDir, (WaveGrad) trainer.emaBlock(), mel.recipe());
                 return trainer.step();
