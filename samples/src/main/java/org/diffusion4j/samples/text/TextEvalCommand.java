@@ -58,9 +58,12 @@ public final class TextEvalCommand implements Callable<Integer> {
                 TextEvaluation.print(System.out, eval.generate(new TextEvaluation.Setting(SamplerKind.DDPM, 2000, ddpmN), seed, manager));
             }
             if (controlN > 0) {
-                double length = eval.lengthSuccess(List.of(10, 15, 20, 25), controlN / 4 + 1, SamplerKind.DDIM, controlSteps,
-                        seed, manager);
-                System.out.printf(Locale.ROOT, "length control (10/15/20/25 words, ddim %d): exact match %.3f%n", controlSteps, length);
+                for (boolean wordsOnly : new boolean[] {false, true}) {
+                    double length = eval.lengthSuccess(List.of(10, 15, 20, 25), controlN / 4 + 1, SamplerKind.DDIM,
+                            controlSteps, seed, wordsOnly, manager);
+                    System.out.printf(Locale.ROOT, "length control (10/15/20/25 words, ddim %d, %s): exact match %.3f%n",
+                            controlSteps, wordsOnly ? "free positions rounded among words" : "anchors only", length);
+                }
                 TextEvaluation.InfillScore infill = eval.infill(controlN, 3, SamplerKind.DDIM, controlSteps, seed, manager);
                 System.out.printf(Locale.ROOT, "infill (first/last 3 words of %d held-out sentences fixed, ddim %d): middle-word "
                         + "accuracy %.3f, fixed words kept %.3f%n", infill.sentences(), controlSteps, infill.wordAccuracy(),

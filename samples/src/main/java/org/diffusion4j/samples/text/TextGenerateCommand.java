@@ -54,6 +54,9 @@ public final class TextGenerateCommand implements Callable<Integer> {
     @Option(names = "--no-clamp", description = "disable the clamping trick")
     boolean noClamp;
 
+    @Option(names = "--allow-special-in-slots", description = "with --length/--infill, let free positions round to START/END/UNK/PAD too")
+    boolean allowSpecial;
+
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -82,7 +85,7 @@ public final class TextGenerateCommand implements Callable<Integer> {
                 constraint = InfillTemplate.parse(infill, new WhitespaceTokenizer(), m.vocabulary(), l);
             }
             DecodeRequest request = new DecodeRequest(n, steps, SamplerKind.parse(sampler), seed,
-                    Rounding.valueOf(rounding.toUpperCase(Locale.ROOT)), !noClamp, constraint, mbr);
+                    Rounding.valueOf(rounding.toUpperCase(Locale.ROOT)), !noClamp, constraint, mbr, !allowSpecial);
             long t0 = System.nanoTime();
             List<List<String>> out;
             if (food != null || area != null) {

@@ -87,13 +87,14 @@ public final class TextEvaluation {
 
     /** Fraction of outputs with exactly the requested number of words, over the given word counts. */
     public double lengthSuccess(List<Integer> wordCounts, int perLength, SamplerKind sampler, int steps, long seed,
-            NDManager manager) {
+            boolean slotsAreWords, NDManager manager) {
         DiffusionLmDecoder dec = new DiffusionLmDecoder(model);
         int ok = 0;
         int total = 0;
         for (int words : wordCounts) {
             TokenConstraint c = LengthControl.of(words + 2, model.config().sequenceLength());
-            for (List<String> s : dec.decode(DecodeRequest.of(perLength, steps, sampler, seed + words).withConstraint(c), manager)) {
+            for (List<String> s : dec.decode(DecodeRequest.of(perLength, steps, sampler, seed + words).withConstraint(c)
+                    .withSlotsAreWords(slotsAreWords), manager)) {
                 ok += s.size() == words ? 1 : 0;
                 total++;
             }

@@ -2,6 +2,7 @@ package org.diffusion4j.text.decode;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -82,6 +83,20 @@ public final class DiffusionLmDecoder {
         return chosen;
     }
 
+    /** E with the rows of START, END, UNK and PAD moved far away (1e4 in every coordinate). */
+    static NDArray wordsOnly(NDArray e, NDManager manager) {
+        return e.add(specialPenalty(e, manager).neg().expandDims(1).mul(1e4 / 1e9));
+    }
+
+    /** −1e9 at the special tokens' ids, 0 elsewhere, [V]. */
+    static NDArray specialPenalty(NDArray e, NDManager manager) {
+        float[] p = new float[(int) e.getShape().get(0)];
+        for (int i = 0; i < org.diffusion4j.text.data.Vocabulary.SPECIAL_TOKENS.size(); i++) {
+            p[i] = -1e9f;
+        }
+        return manager.create(p);
+    }
+
     private List<long[]> sample(DecodeRequest request, int batch, NDManager manager) {
         int l = model.config().sequenceLength();
         int d = model.config().embeddingDim();
@@ -89,10 +104,13 @@ public final class DiffusionLmDecoder {
             Device device = run.getDevice();
             ParameterStore ps = new ParameterStore(run, false);
             NDArray e = model.block().embeddings(ps, device, false);
-            UnaryOperator<NDArray> clamp = request.clamp() ? x0 -> RoundingOps.nearest(x0, e).embeddings() : null;
+            TokenConstraint c = request.constraint();
+            boolean wordsOnly = c != null && request.slotsAreWords();
+            // Rows of the special tokens moved out of reach, so nearest-neighbour search can only pick words.
+            NDArray candidates = wordsOnly ? wordsOnly(e, run) : e;
+            UnaryOperator<NDArray> clamp = request.clamp() ? x0 -> RoundingOps.nearest(x0, candidates).embeddings() : null;
             Sampler sampler = request.sampler().build(diffusion, request.steps(), clamp);
             SamplingOptions.Builder options = SamplingOptions.builder(run).seed(request.seed());
-            TokenConstraint c = request.constraint();
             Shape shape = new Shape(batch, l, d);
             if (c != null) {
                 NDArray known = RoundingOps.embed(e, c.idArray(run)).expandDims(0).broadcast(shape);
@@ -100,9 +118,21 @@ public final class DiffusionLmDecoder {
                 options.mask(MaskedGeneration.of(known, mask));
             }
             NDArray x = sampler.sample(BlockDenoiser.forInference(model.block(), run), shape, options.build());
-            NDArray ids = request.rounding() == Rounding.NEAREST
-                    ? RoundingOps.nearest(x, e).ids()
-                    : model.block().logits(ps, x, false).argMax(-1);
+            NDArray ids;
+            if (request.rounding() == Rounding.NEAREST) {
+                ids = RoundingOps.nearest(x, candidates).ids();
+            } else {
+                NDArray logits = model.block().logits(ps, x, false);
+                if (wordsOnly) {
+                    logits = logits.add(specialPenalty(e, run));
+                }
+                ids = logits.argMax(-1);
+            }
+            if (c != null) {
+                // Known positions hold their clean embeddings exactly: take their ids from the constraint.
+                ids = NDArrays.where(c.maskArray(run).reshape(1, l).broadcast(new Shape(batch, l)),
+                        c.idArray(run).reshape(1, l).broadcast(new Shape(batch, l)), ids.toType(DataType.INT64, false));
+            }
             long[] flat = ids.toType(DataType.INT64, false).toLongArray();
             List<long[]> out = new ArrayList<>(batch);
             for (int i = 0; i < batch; i++) {

@@ -60,10 +60,10 @@ public final class TransformerEncoderLayer extends AbstractBlock {
         long l = s.get(1);
         long dh = hidden / heads;
         // [B, L, 3h] → three [B, H, L, dh]
-        NDList parts = qkv.forward(ps, new NDList(x), training).head().split(3, 2);
-        NDArray q = parts.get(0).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
-        NDArray k = parts.get(1).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
-        NDArray v = parts.get(2).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
+        NDArray projected = qkv.forward(ps, new NDList(x), training).head();
+        NDArray q = projected.get(":, :, 0:" + hidden).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
+        NDArray k = projected.get(":, :, " + hidden + ":" + 2 * hidden).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
+        NDArray v = projected.get(":, :, " + 2 * hidden + ":").reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh)); // Vaswani et al. eq. 1
         NDArray probs = dropout.forward(ps, new NDList(scores.softmax(3)), training).head();
         NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, hidden);

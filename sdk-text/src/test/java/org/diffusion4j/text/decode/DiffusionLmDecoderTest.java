@@ -48,6 +48,20 @@ class DiffusionLmDecoderTest {
     }
 
     @Test
+    void withSlotsAreWordsTheLengthIsExactAndWithoutItSpecialsMayAppear() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            DiffusionLmDecoder dec = new DiffusionLmDecoder(randomModel(m));
+            TokenConstraint c = LengthControl.of(6, 8);
+            for (Rounding r : Rounding.values()) {
+                for (List<String> s : dec.decode(DecodeRequest.of(8, 6, SamplerKind.DDIM, 2).withConstraint(c).withRounding(r), m)) {
+                    assertEquals(4, s.size(), r + ": " + s);
+                    assertTrue(s.stream().noneMatch(w -> w.startsWith("<")), s.toString());
+                }
+            }
+        }
+    }
+
+    @Test
     void seedReproducesAndMbrReturnsOneOfItsCandidates() {
         try (NDManager m = NDManager.newBaseManager()) {
             DiffusionLmDecoder dec = new DiffusionLmDecoder(randomModel(m));

@@ -87,7 +87,7 @@ class GuidedDecoderTest {
             GuidedDecoder guided = new GuidedDecoder(model);
             assertEquals(core, guided.decode(r, new SemanticGuidance(clf, "A", 0.01, 0.1, 0, 10), m));
             // with updates the result moves (no clamping: a random network's clamped x̂0 is one word everywhere)
-            DecodeRequest raw = new DecodeRequest(5, 12, SamplerKind.DDIM, 21, Rounding.NEAREST, false, null, 1);
+            DecodeRequest raw = new DecodeRequest(5, 12, SamplerKind.DDIM, 21, Rounding.NEAREST, false, null, 1, true);
             float[][] latents = new float[2][];
             guided.decode(raw, new SemanticGuidance(clf, "A", 0.01, 0.1, 0, 10), m, z -> latents[0] = z);
             guided.decode(raw, new SemanticGuidance(clf, "A", 0.0, 0.5, 3, 0), m, z -> latents[1] = z);
