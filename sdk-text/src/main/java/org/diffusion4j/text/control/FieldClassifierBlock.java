@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
-import org.diffusion4j.text.model.TimestepEmbedding;
+import org.diffusion4j.core.nn.TimestepEmbedding;
 import org.diffusion4j.text.model.TransformerEncoderLayer;
 
 /**

@@ -30,6 +30,8 @@ import org.diffusion4j.text.model.RoundingOps;
  */
 public final class FieldClassifierTraining {
 
+    private static final int MAX_SKIPPED_IN_A_ROW = 10;
+
     private FieldClassifierTraining() {
     }
 
@@ -67,6 +69,7 @@ public final class FieldClassifierTraining {
         int l = model.config().sequenceLength();
         try (AdamW adam = new AdamW(manager, weights, 0.9, 0.999, 1e-8, 0.0)) {
             double running = 0;
+            int skippedInARow = 0;
             for (int step = 0; step < steps; step++) {
                 try (NDManager scope = manager.newSubManager()) {
                     scope.tempAttachAll(new NDList(weights));
@@ -105,10 +108,20 @@ public final class FieldClassifierTraining {
                             if (grads.get(i).isNaN().any().getBoolean() || grads.get(i).isInfinite().any().getBoolean()) {
                                 bad.add(params.keyAt(i));
                             }
+                            // an in-place fill also clears NaN (g − g would not)
+                            grads.get(i).set(new ai.djl.ndarray.index.NDIndex("..."), 0f);
                         }
-                        throw new IllegalStateException("classifier training: non-finite loss " + lossValue
-                                + " or gradient norm " + norm + " at step " + step + " in " + bad);
+                        // libtorch on CPU sporadically returns NaN gradients below the attention while the loss is
+                        // finite (docs/text.md): skip such a step, fail only if it keeps happening.
+                        if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+                            throw new IllegalStateException("classifier training: non-finite loss " + lossValue
+                                    + " or gradient norm " + norm + " at step " + step + " in " + bad + ", "
+                                    + skippedInARow + " steps in a row");
+                        }
+                        log.printf(Locale.ROOT, "classifier %s step %d skipped: non-finite gradients in %s%n", field, step, bad);
+                        continue;
                     }
+                    skippedInARow = 0;
                     // Global-norm clipping at 1, as sdk-core's trainer does by default.
                     adam.step(scope, weights, grads, learningRate, Math.min(1.0, 1.0 / (norm + 1e-6)));
                     for (NDArray g : grads) {

@@ -18,6 +18,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.diffusion4j.core.nn.TimestepEmbedding;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
