@@ -38,7 +38,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
     double learningRate;
 
-    @Option(names = "--warmup", defaultValue = "1000", description = "linear learning-rate warm-up steps (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "200", description = "linear learning-rate warm-up steps (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--ema", defaultValue = "0.995", description = "EMA decay of the exported weights (default: ${DEFAULT-VALUE})")

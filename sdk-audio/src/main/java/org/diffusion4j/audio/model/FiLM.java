@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.diffusion4j.core.memory.NativeArrays;
 
 /**
  * Feature-wise linear modulation from the downsampling path (lmnt model.py FiLM):
@@ -42,7 +43,9 @@ final class FiLM extends NamedBlock {
     /** PE(level) as [N, C, 1]; {@code level} is [N]. */
     NDArray encoding(NDArray level) {
         long n = level.getShape().get(0);
-        NDArray freq = level.getManager().create(frequencies, new Shape(1, frequencies.length)).toType(level.getDataType(), false);
+        // libtorch-owned copy: autograd saves freq for backward (see NativeArrays).
+        NDArray freq = NativeArrays.copyOf(level.getManager(), frequencies, new Shape(1, frequencies.length))
+                .toType(level.getDataType(), false);
         NDArray e = level.reshape(n, 1).mul(freq);
         return e.sin().concat(e.cos(), 1).reshape(n, channels, 1);
     }

@@ -63,6 +63,29 @@ class WaveGradTrainingTest {
     }
 
     @Test
+    void zeroFilmScalesClearsExactlyTheScaleHalfOfEachFilmOutput() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(micro());
+            model.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32);
+            for (var p : model.parameters().values()) {
+                p.getArray().set(new ai.djl.ndarray.index.NDIndex("..."), 0.5f);
+            }
+            WaveGradTraining.zeroFilmScales(model);
+            for (var e : model.parameters().entrySet()) {
+                float[] v = e.getValue().getArray().toFloatArray();
+                long rows = e.getValue().getArray().getShape().get(0);
+                int perRow = (int) (v.length / rows);
+                boolean filmOut = e.getKey().startsWith("film.") && e.getKey().contains(".output_conv.");
+                for (int i = 0; i < v.length; i++) {
+                    // rows [0, C) are the shift (lmnt's chunk order), rows [C, 2C) the scale
+                    boolean scaleRow = filmOut && i / perRow >= rows / 2;
+                    assertEquals(scaleRow ? 0f : 0.5f, v[i], 0f, e.getKey() + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    @Test
     void theBatchOfAStepDependsOnlyOnSeedAndStep() throws IOException {
         org.diffusion4j.audio.data.VocoderDataset ds = org.diffusion4j.audio.data.VocoderDataset.load(TRAIN,
                 org.diffusion4j.audio.mel.MelSpectrogram.wavegrad(22050), false);
