@@ -52,7 +52,7 @@ public final class InterpolateCommand implements Callable<Integer> {
             NDArray xb = ModelOptions.input(b, indexB, m, manager);
             int steps = options.steps != null ? options.steps : 50;
             DdimSampler ddim = DdimSampler.builder(loaded.description().diffusion()).steps(steps)
-                    .spacing(TimestepSpacing.TRAILING).build();
+                    .spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
             long t0 = System.nanoTime();
             NDArray f = new Interpolation(m, ddim).interpolate(xa, xb, frames,
                     org.diffusion4j.image.pipeline.Guidance.none(), manager);

@@ -65,9 +65,9 @@ final class ModelOptions {
     Sampler sampler(GaussianDiffusion diffusion) {
         int n = Math.min(steps(), diffusion.numTimesteps());
         return switch (sampler.toLowerCase(Locale.ROOT)) {
-            case "ddpm" -> DdpmSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).build();
-            case "ddim" -> DdimSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).build();
-            case "dpmpp2m" -> DpmSolverPlusPlusSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).build();
+            case "ddpm" -> DdpmSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
+            case "ddim" -> DdimSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
+            case "dpmpp2m" -> DpmSolverPlusPlusSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
             default -> throw new IllegalArgumentException("--sampler: expected ddpm, ddim or dpmpp2m, got '" + sampler + "'");
         };
     }

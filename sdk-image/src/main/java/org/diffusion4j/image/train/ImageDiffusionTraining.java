@@ -1,7 +1,9 @@
 package org.diffusion4j.image.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.diffusion4j.core.training.DiffusionTrainer;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * run/model.properties        the model description (checked on resume)
  * run/checkpoints/*.d4j       the trainer's checkpoints (weights, EMA, AdamW moments, step)
- * run/ema.safetensors         the EMA weights under improved-diffusion's names, refreshed at every checkpoint
+ * run/ema.safetensors         the bias-corrected EMA weights under improved-diffusion's names, refreshed at
+ *                             every checkpoint (see {@link #writeDebiasedEma})
  * </pre>
  *
  * <p>A class-conditional model gets classifier-free-guidance training: each label is replaced by the null class
@@ -109,6 +113,23 @@ public final class ImageDiffusionTraining {
         if (totalSteps < 1) {
             throw new IllegalArgumentException("totalSteps: expected >= 1, got " + totalSteps);
         }
+        return run(totalSteps);
+    }
+
+    /**
+     * Rewrites {@code ema.safetensors} from the newest checkpoint without training (e.g. after a run was stopped
+     * between checkpoints, or to re-export with this version's bias correction). Returns the checkpoint's step.
+     *
+     * @throws IOException if the run directory has no checkpoint
+     */
+    public long exportEma() throws IOException {
+        if (TrainingCheckpoint.latest(config.checkpointDir()).isEmpty()) {
+            throw new IOException(config.checkpointDir() + ": expected a checkpoint to export, found none");
+        }
+        return run(0);
+    }
+
+    private long run(long totalSteps) throws IOException {
         Files.createDirectories(runDir);
         Path spec = runDir.resolve("model.properties");
         if (Files.exists(spec)) {
@@ -128,7 +149,7 @@ public final class ImageDiffusionTraining {
                 : new Shape[] {new Shape(batchSize, images.channels(), images.height(), images.width()),
                     new Shape(batchSize)};
         long initSeed = config.seed();
-        EmaExport export = new EmaExport(runDir.resolve("ema.safetensors"));
+        EmaExport export = new EmaExport(runDir.resolve("ema.safetensors"), model, initSeed, config.emaDecay());
         DiffusionTrainer.Builder tb = DiffusionTrainer.builder().diffusion(model.diffusion())
                 .architecture(() -> new UNet2D(model.unet(), initSeed)).inputShapes(shapes).listener(export);
         for (TrainingListener l : listeners) {
@@ -172,13 +193,50 @@ public final class ImageDiffusionTraining {
         }
     }
 
-    /** Refreshes the EMA weights file whenever the trainer has written a checkpoint. */
+    /**
+     * The EMA with its start-up bias removed. The trainer's EMA starts at the initial weights θ₀, so after s steps
+     * θ_ema = ρ^s·θ₀ + (1 − ρ)·Σ_k ρ^(s−k)·θ_k: for s not much larger than 1/(1 − ρ) it is still partly the
+     * random initialisation (the zero-initialised output convolution makes the network's output too small).
+     * Dividing out that share, θ̂ = (θ_ema − ρ^s·θ₀)/(1 − ρ^s), leaves a weighted average of the trained weights
+     * whose weights sum to one (the bias correction of Adam, Kingma &amp; Ba 2015 §3, applied to the weight
+     * average). θ₀ is rebuilt from the seed. For ρ^s below 1e−6 the EMA is returned as it is.
+     */
+    static void writeDebiasedEma(UNet2D ema, ImageDiffusionModel model, long initSeed, double decay, long steps,
+                                 Path file) throws IOException {
+        double residual = Math.pow(decay, steps);
+        if (steps == 0 || residual < 1e-6) {
+            TorchWeights.save(ema.namedParameters(), file);
+            return;
+        }
+        NDManager base = ema.namedParameters().values().iterator().next().getArray().getManager();
+        try (NDManager scope = base.newSubManager()) {
+            UNet2D init = new UNet2D(model.unet(), initSeed).initialize(scope);
+            UNet2D corrected = new UNet2D(model.unet(), initSeed).initialize(scope);
+            Map<String, Parameter> e = ema.namedParameters();
+            Map<String, Parameter> i0 = init.namedParameters();
+            for (Map.Entry<String, Parameter> c : corrected.namedParameters().entrySet()) {
+                NDArray theta = e.get(c.getKey()).getArray();
+                NDArray start = i0.get(c.getKey()).getArray();
+                NDArray fixed = theta.sub(start.mul((float) residual)).div((float) (1 - residual));
+                c.getValue().getArray().set(fixed.toFloatArray());
+            }
+            TorchWeights.save(corrected.namedParameters(), file);
+        }
+    }
+
+    /** Refreshes the (bias-corrected) EMA weights file whenever the trainer has written a checkpoint. */
     private static final class EmaExport implements TrainingListener {
         private final Path file;
+        private final ImageDiffusionModel model;
+        private final long initSeed;
+        private final double decay;
         private DiffusionTrainer trainer;
 
-        EmaExport(Path file) {
+        EmaExport(Path file, ImageDiffusionModel model, long initSeed, double decay) {
             this.file = file;
+            this.model = model;
+            this.initSeed = initSeed;
+            this.decay = decay;
         }
 
         @Override
@@ -196,7 +254,7 @@ public final class ImageDiffusionTraining {
 
         void write() throws IOException {
             if (trainer != null) {
-                TorchWeights.save(((UNet2D) trainer.emaBlock()).namedParameters(), file);
+                writeDebiasedEma((UNet2D) trainer.emaBlock(), model, initSeed, decay, trainer.step(), file);
             }
         }
     }

@@ -85,6 +85,47 @@ class ImageDiffusionTrainingTest {
     }
 
     @Test
+    void exportedEmaIsTheBiasCorrectedAverageOfTheTrainedWeights(@TempDir Path dir) throws IOException {
+        // ρ = 0 exports the raw weights θ_s; with ρ = 0.5 after 2 steps the EMA is 0.25·θ₀ + 0.25·θ₁ + 0.5·θ₂ and its
+        // bias-corrected form (θ₁ + 2·θ₂)/3. The EMA rate does not change the weight trajectory.
+        LabeledImages images = tinyImages(12, 8, 5);
+        ImageDiffusionTraining.Builder b = ImageDiffusionTraining.builder().model(tinyModel()).images(images).seed(4)
+                .batchSize(4).learningRate(1e-2).warmupSteps(1).checkpointEvery(1);
+        b.emaDecay(0).runDir(dir.resolve("one")).build().trainUntil(1);
+        b.emaDecay(0).runDir(dir.resolve("two")).build().trainUntil(2);
+        b.emaDecay(0.5).runDir(dir.resolve("ema")).build().trainUntil(2);
+        try (NDManager m = NDManager.newBaseManager()) {
+            java.util.Map<String, float[]> t1 = weights(dir.resolve("one"), m);
+            java.util.Map<String, float[]> t2 = weights(dir.resolve("two"), m);
+            java.util.Map<String, float[]> ema = weights(dir.resolve("ema"), m);
+            double maxErr = 0;
+            double maxMove = 0;
+            for (String k : ema.keySet()) {
+                float[] a = t1.get(k);
+                float[] c = t2.get(k);
+                float[] e = ema.get(k);
+                for (int i = 0; i < e.length; i++) {
+                    maxErr = Math.max(maxErr, Math.abs(e[i] - (a[i] + 2 * c[i]) / 3));
+                    maxMove = Math.max(maxMove, Math.abs(a[i] - c[i]));
+                }
+            }
+            assertTrue(maxMove > 1e-4, "the weights moved between steps 1 and 2: " + maxMove);
+            assertTrue(maxErr < 1e-5, "bias-corrected EMA error " + maxErr);
+            // re-exporting from the checkpoint gives the same file
+            byte[] before = Files.readAllBytes(dir.resolve("ema/ema.safetensors"));
+            assertEquals(2, b.emaDecay(0.5).runDir(dir.resolve("ema")).build().exportEma());
+            assertArrayEquals(before, Files.readAllBytes(dir.resolve("ema/ema.safetensors")));
+        }
+    }
+
+    private static java.util.Map<String, float[]> weights(Path run, NDManager m) throws IOException {
+        org.diffusion4j.image.model.UNet2D net = tinyModel().load(m, run.resolve("ema.safetensors"));
+        java.util.Map<String, float[]> out = new java.util.TreeMap<>();
+        net.namedParameters().forEach((k, v) -> out.put(k, v.getArray().toFloatArray()));
+        return out;
+    }
+
+    @Test
     void resumedRunEndsWithTheSameEmaWeightsAsAnUninterruptedOne(@TempDir Path dir) throws IOException {
         LabeledImages images = tinyImages(12, 8, 2);
         ImageDiffusionTraining.Builder b = ImageDiffusionTraining.builder().model(tinyModel()).images(images).seed(3)
