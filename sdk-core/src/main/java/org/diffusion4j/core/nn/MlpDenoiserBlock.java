@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -25,7 +24,7 @@ import java.util.List;
  *
  * <p>Layout: h = SiLU(W_in·[x, emb(t), onehot(label)]) where emb is the sinusoidal embedding of
  * {@link TimestepEmbedding}; then depth − 1 residual layers h ← h + SiLU(W_k·h); then W_out·h. SiLU is
- * {@code Activation.swish(x, 1)} (x·σ(x), Elfwing et al. 2018). The child order (in, hidden…, out) is the
+ * {@link Activations#silu} (x·σ(x), Elfwing et al. 2018). The child order (in, hidden…, out) is the
  * parameter order of DJL's positional {@code .params}; {@link #VERSION} changes if it ever changes.
  */
 public final class MlpDenoiserBlock extends AbstractBlock {
@@ -114,9 +113,9 @@ public final class MlpDenoiserBlock extends AbstractBlock {
             features.add(label.toType(DataType.INT64, false).oneHot(numClasses + 1, x.getDataType()));
         }
         NDArray h = features.size() == 1 ? features.head() : NDArrays.concat(features, 1);
-        h = Activation.swish(input.forward(parameterStore, new NDList(h), training, params).head(), 1f);
+        h = Activations.silu(input.forward(parameterStore, new NDList(h), training, params).head());
         for (Linear layer : hidden) {
-            h = h.add(Activation.swish(layer.forward(parameterStore, new NDList(h), training, params).head(), 1f));
+            h = h.add(Activations.silu(layer.forward(parameterStore, new NDList(h), training, params).head()));
         }
         return new NDList(output.forward(parameterStore, new NDList(h), training, params).head());
     }

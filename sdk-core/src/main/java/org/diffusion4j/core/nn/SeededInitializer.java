@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.initializer.Initializer;
 import java.util.Objects;
 import org.diffusion4j.core.random.NoiseSource;
+import org.diffusion4j.core.memory.NativeArrays;
 
 /**
  * Glorot/Xavier uniform initialisation, U(−a, a) with a = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio 2010,
@@ -66,7 +67,7 @@ public final class SeededInitializer implements Initializer {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) ((2.0 * noise.nextDouble() - 1.0) * a);
         }
-        NDArray out = manager.create(values, shape);
+        NDArray out = NativeArrays.copyOf(manager, values, shape);
         return dataType == DataType.FLOAT32 ? out : out.toType(dataType, false);
     }
 }

@@ -3,6 +3,7 @@ package org.diffusion4j.core.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.diffusion4j.core.memory.NativeArrays;
 
 /**
  * Sinusoidal timestep embeddings (Vaswani et al. 2017 §3.5, as used by Ho et al. 2020 and improved-diffusion's
@@ -37,7 +38,7 @@ public final class TimestepEmbedding {
         for (int i = 0; i < half; i++) {
             freqs[i] = (float) Math.exp(-Math.log(maxPeriod) * i / half);
         }
-        NDArray f = t.getManager().create(freqs, new Shape(1, half));
+        NDArray f = NativeArrays.copyOf(t.getManager(), freqs, new Shape(1, half));
         NDArray args = t.toType(DataType.FLOAT32, false).reshape(-1, 1).mul(f);
         NDArray emb = args.cos().concat(args.sin(), 1);
         if (dim % 2 == 1) {

@@ -11,6 +11,8 @@ import java.util.function.UnaryOperator;
 import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.schedule.NoiseSchedule;
+import org.diffusion4j.core.memory.NativeArrays;
+import org.diffusion4j.core.memory.Scalars;
 
 /**
  * The Gaussian diffusion process of Ho et al. (2020) with the improvements of Nichol & Dhariwal (2021), stated
@@ -21,6 +23,9 @@ import org.diffusion4j.core.schedule.NoiseSchedule;
  * <p>Every stochastic method takes its noise as an argument (an NDArray shaped like x, or a {@link NoiseSource}),
  * so a run can be replayed exactly. Semantics follow openai/improved-diffusion's {@code gaussian_diffusion.py};
  * the equations are in docs/math.md.
+ *
+ * <p>Arithmetic with Java numbers on arrays that may carry gradients goes through
+ * {@link org.diffusion4j.core.memory.Scalars} (DJL's {@code mul(Number)} frees a scalar autograd still needs).
  *
  * <p>When the schedule was respaced, the network is always called with the original timesteps
  * ({@link #modelTimesteps(NDArray)}), as improved-diffusion's {@code SpacedDiffusion} does.
@@ -239,7 +244,7 @@ public final class GaussianDiffusion {
             case LEARNED_RANGE -> {
                 NDArray minLog = extract(posteriorLogVarianceClipped, t, xt);
                 NDArray maxLog = extract(logBetas, t, xt);
-                NDArray frac = parts.get(1).add(1.0).mul(0.5);
+                NDArray frac = Scalars.mul(parts.get(1).add(1.0), 0.5);
                 logVariance = frac.mul(maxLog).add(frac.neg().add(1.0).mul(minLog));
                 variance = logVariance.exp();
             }
@@ -314,7 +319,7 @@ public final class GaussianDiffusion {
         if (lossType.isVb()) {
             NDArray vb = vbTerms(modelOutput, x0, xt, t, false).vb();
             if (lossType == LossType.RESCALED_KL) {
-                vb = vb.mul(numTimesteps);
+                vb = Scalars.mul(vb, numTimesteps);
             }
             return new TrainingLosses(vb, null, vb, modelOutput);
         }
@@ -326,7 +331,7 @@ public final class GaussianDiffusion {
             NDArray frozen = NDArrays.concat(new NDList(meanOut.stopGradient(), parts.get(1)), 1);
             vb = vbTerms(frozen, x0, xt, t, false).vb();
             if (lossType == LossType.RESCALED_MSE) {
-                vb = vb.mul(numTimesteps / 1000.0);
+                vb = Scalars.mul(vb, numTimesteps / 1000.0);
             }
         }
         NDArray target = switch (prediction) {
@@ -352,15 +357,15 @@ public final class GaussianDiffusion {
         Gaussian truePosterior = qPosterior(x0, xt, t);
         ModelDistribution p = pMeanVariance(modelOutput, xt, t, clipDenoised);
         NDArray kl = GaussianMath.normalKl(truePosterior.mean(), truePosterior.logVariance(), p.mean(), p.logVariance());
-        kl = GaussianMath.meanFlat(kl).div(Math.log(2.0));
-        NDArray nll = GaussianMath.discretizedGaussianLogLikelihood(x0, p.mean(), p.logVariance().mul(0.5)
+        kl = Scalars.div(GaussianMath.meanFlat(kl), Math.log(2.0));
+        NDArray nll = GaussianMath.discretizedGaussianLogLikelihood(x0, p.mean(), Scalars.mul(p.logVariance(), 0.5)
                 .broadcast(x0.getShape())).neg();
-        nll = GaussianMath.meanFlat(nll).div(Math.log(2.0));
+        nll = Scalars.div(GaussianMath.meanFlat(nll), Math.log(2.0));
         boolean[] isZero = new boolean[ts.length];
         for (int i = 0; i < ts.length; i++) {
             isZero[i] = ts[i] == 0;
         }
-        NDArray mask = x0.getManager().create(isZero);
+        NDArray mask = NativeArrays.copyOf(x0.getManager(), isZero);
         return new VbTerm(NDArrays.where(mask, nll, kl), p.predX0());
     }
 
@@ -369,11 +374,11 @@ public final class GaussianDiffusion {
         long b = x0.getShape().get(0);
         long[] last = new long[Math.toIntExact(b)];
         java.util.Arrays.fill(last, numTimesteps - 1);
-        NDArray tLast = x0.getManager().create(last);
+        NDArray tLast = NativeArrays.copyOf(x0.getManager(), last);
         Gaussian q = qMeanVariance(x0, tLast);
         NDArray zeros = x0.zerosLike();
         NDArray kl = GaussianMath.normalKl(q.mean(), q.logVariance().broadcast(x0.getShape()), zeros, zeros);
-        return GaussianMath.meanFlat(kl).div(Math.log(2.0));
+        return Scalars.div(GaussianMath.meanFlat(kl), Math.log(2.0));
     }
 
     /**
@@ -397,7 +402,7 @@ public final class GaussianDiffusion {
                 step.tempAttachAll(x0, conditioning);
                 long[] ts = new long[batch];
                 java.util.Arrays.fill(ts, tIndex);
-                NDArray t = step.create(ts);
+                NDArray t = NativeArrays.copyOf(step, ts);
                 NDArray eps = noise.normal(step, x0.getShape(), x0.getDataType());
                 NDArray xt = qSample(x0, t, eps);
                 NDArray out = denoiser.predict(xt, modelTimesteps(t), conditioning);
@@ -416,10 +421,11 @@ public final class GaussianDiffusion {
             }
         }
         Shape table = new Shape(batch, numTimesteps);
-        NDArray vbArr = parent.create(vb, table);
+        NDArray vbArr = NativeArrays.copyOf(parent, vb, table);
         NDArray prior = priorBpd(x0).toType(DataType.FLOAT32, false);
         NDArray total = vbArr.sum(new int[] {1}).add(prior);
-        return new BitsPerDim(total, prior, vbArr, parent.create(x0Mse, table), parent.create(mse, table));
+        return new BitsPerDim(total, prior, vbArr, NativeArrays.copyOf(parent, x0Mse, table),
+                NativeArrays.copyOf(parent, mse, table));
     }
 
     // ================================================================= timesteps
@@ -437,7 +443,7 @@ public final class GaussianDiffusion {
         for (int i = 0; i < ts.length; i++) {
             mapped[i] = schedule.timestepMapAt((int) ts[i]);
         }
-        return t.getManager().create(mapped);
+        return NativeArrays.copyOf(t.getManager(), mapped);
     }
 
     /**
@@ -457,13 +463,13 @@ public final class GaussianDiffusion {
             for (int i = 0; i < ts.length; i++) {
                 values[i] = table[(int) ts[i]];
             }
-            out = manager.create(values, new Shape(shape));
+            out = NativeArrays.copyOf(manager, values, new Shape(shape));
         } else {
             float[] values = new float[ts.length];
             for (int i = 0; i < ts.length; i++) {
                 values[i] = (float) table[(int) ts[i]];
             }
-            out = manager.create(values, new Shape(shape));
+            out = NativeArrays.copyOf(manager, values, new Shape(shape));
             if (dtype != DataType.FLOAT32) {
                 out = out.toType(dtype, false);
             }

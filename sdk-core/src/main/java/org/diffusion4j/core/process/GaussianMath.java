@@ -2,6 +2,7 @@ package org.diffusion4j.core.process;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import org.diffusion4j.core.memory.Scalars;
 
 /** Closed forms on diagonal Gaussians used by the variational bound (improved-diffusion's {@code losses.py}). */
 public final class GaussianMath {
@@ -17,16 +18,17 @@ public final class GaussianMath {
      * Arguments broadcast against each other only along size-1 axes of the variance arguments.
      */
     public static NDArray normalKl(NDArray mean1, NDArray logVar1, NDArray mean2, NDArray logVar2) {
+        // Number arithmetic goes through Scalars: these terms sit in the training graph of the KL objectives.
         NDArray diff = mean1.sub(mean2);
-        return logVar2.sub(logVar1).sub(1.0)
+        return Scalars.mul(logVar2.sub(logVar1).sub(1.0)
                 .add(logVar1.sub(logVar2).exp())
-                .add(diff.mul(diff).mul(logVar2.neg().exp()))
-                .mul(0.5);
+                .add(diff.mul(diff).mul(logVar2.neg().exp())), 0.5);
     }
 
     /** Φ(x) ≈ ½(1 + tanh(√(2/π)(x + 0.044715 x³))), the approximation improved-diffusion uses. */
     public static NDArray approxStandardNormalCdf(NDArray x) {
-        return x.pow(3).mul(0.044715).add(x).mul(SQRT_2_OVER_PI).tanh().add(1.0).mul(0.5);
+        NDArray cubic = Scalars.mul(x.mul(x).mul(x), 0.044715);
+        return Scalars.mul(Scalars.mul(cubic.add(x), SQRT_2_OVER_PI).tanh().add(1.0), 0.5);
     }
 
     /**
@@ -42,9 +44,9 @@ public final class GaussianMath {
         NDArray invStdv = logScale.neg().exp();
         NDArray cdfPlus = approxStandardNormalCdf(centered.add(1.0 / 255.0).mul(invStdv));
         NDArray cdfMin = approxStandardNormalCdf(centered.sub(1.0 / 255.0).mul(invStdv));
-        NDArray logCdfPlus = cdfPlus.maximum(1e-12).log();
-        NDArray logOneMinusCdfMin = cdfMin.neg().add(1.0).maximum(1e-12).log();
-        NDArray logCdfDelta = cdfPlus.sub(cdfMin).maximum(1e-12).log();
+        NDArray logCdfPlus = Scalars.maximum(cdfPlus, 1e-12).log();
+        NDArray logOneMinusCdfMin = Scalars.maximum(cdfMin.neg().add(1.0), 1e-12).log();
+        NDArray logCdfDelta = Scalars.maximum(cdfPlus.sub(cdfMin), 1e-12).log();
         NDArray upper = NDArrays.where(x.gt(0.999), logOneMinusCdfMin, logCdfDelta);
         return NDArrays.where(x.lt(-0.999), logCdfPlus, upper);
     }

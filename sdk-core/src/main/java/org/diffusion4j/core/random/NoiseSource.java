@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 import org.apache.commons.rng.simple.RandomSource;
+import org.diffusion4j.core.memory.NativeArrays;
 
 /**
  * The SDK's only source of randomness: draws are made in Java from an explicit, versioned generator
@@ -49,7 +50,7 @@ public final class NoiseSource {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) gaussian.sample();
         }
-        NDArray out = manager.create(values, shape);
+        NDArray out = NativeArrays.copyOf(manager, values, shape);
         return dataType == DataType.FLOAT32 ? out : out.toType(dataType, false);
     }
 

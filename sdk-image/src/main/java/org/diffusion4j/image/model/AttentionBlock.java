@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.diffusion4j.image.nn.Conv;
 import org.diffusion4j.image.nn.GroupNorm;
+import org.diffusion4j.core.memory.Scalars;
 
 /**
  * unet.py's {@code AttentionBlock} + {@code QKVAttention}: spatial self-attention over the H·W positions.
@@ -50,7 +51,7 @@ final class AttentionBlock extends EmbeddedLayer {
         NDArray v = qkvOut.get(new NDIndex(":, {}:", 2 * ch));
         float scale = (float) (1.0 / Math.sqrt(Math.sqrt(ch)));
         // weight[b, t, s] = sum_c q[b, c, t] k[b, c, s]  (einsum "bct,bcs->bts")
-        NDArray w = q.mul(scale).transpose(0, 2, 1).batchMatMul(k.mul(scale)).softmax(-1);
+        NDArray w = Scalars.mul(q, scale).transpose(0, 2, 1).batchMatMul(Scalars.mul(k, scale)).softmax(-1);
         // out[b, c, t] = sum_s w[b, t, s] v[b, c, s]  (einsum "bts,bcs->bct")
         NDArray a = v.batchMatMul(w.transpose(0, 2, 1)).reshape(b, channels, t);
         NDArray h = projOut.forward(ps, new NDList(a), training).head();

@@ -38,7 +38,7 @@ abstract class EmbeddedLayer extends Composite {
     }
 
     static NDArray silu(NDArray x) {
-        // SiLU(x) = x·σ(x) (Elfwing et al.); DJL's swish with beta 1 is exactly this
-        return ai.djl.nn.Activation.swish(x, 1f);
+        // SiLU(x) = x·σ(x) (Elfwing et al.); core's version is safe to differentiate (DJL's swish is not)
+        return org.diffusion4j.core.nn.Activations.silu(x);
     }
 }

@@ -22,7 +22,7 @@ import org.diffusion4j.image.nn.ClassEmbedding;
 import org.diffusion4j.image.nn.Conv;
 import org.diffusion4j.image.nn.Dense;
 import org.diffusion4j.image.nn.GroupNorm;
-import org.diffusion4j.image.nn.TimestepEmbedding;
+import org.diffusion4j.core.nn.TimestepEmbedding;
 
 /**
  * improved-diffusion's {@code UNetModel} (unet.py) as a DJL block.

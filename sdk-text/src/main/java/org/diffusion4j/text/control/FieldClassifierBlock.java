@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.core.nn.TimestepEmbedding;
 import org.diffusion4j.text.model.TransformerEncoderLayer;
+import org.diffusion4j.core.nn.Activations;
 
 /**
  * A small time-aware classifier p_φ(c | x_t, t) on noisy latents, for plug-and-play semantic-content
@@ -86,7 +86,7 @@ public final class FieldClassifierBlock extends AbstractBlock {
         }
         NDArray temb = TimestepEmbedding.sinusoidal(t.toType(DataType.FLOAT32, false).mul(timeScaleOverSteps), timeEmbeddingDim);
         temb = timeIn.forward(ps, new NDList(temb), training).head();
-        temb = timeOut.forward(ps, new NDList(Activation.swish(temb, 1f)), training).head();
+        temb = timeOut.forward(ps, new NDList(Activations.silu(temb)), training).head();
         NDArray h = up.forward(ps, new NDList(x), training).head().tanh()
                 .add(ps.getValue(positions, x.getDevice(), training).expandDims(0))
                 .add(temb.expandDims(1));

@@ -22,6 +22,7 @@ import org.diffusion4j.text.data.SequenceEncoder;
 import org.diffusion4j.text.model.DiffusionLmModel;
 import org.diffusion4j.text.model.RoundingOps;
 import org.diffusion4j.text.train.DiffusionLmTraining;
+import org.diffusion4j.core.memory.Scalars;
 
 /**
  * Decoding with {@link SemanticGuidance}: the DDIM (η = 1) loop of Diffusion-LM's control scripts, driven step by
@@ -140,7 +141,7 @@ public final class GuidedDecoder {
             try (GradientCollector gc = scope.getEngine().newGradientCollector()) {
                 NDArray logits = g.classifier().block().forward(ps, new NDList(leaf, tNext), false).head();
                 NDArray nll = logits.logSoftmax(1).mul(target).sum().neg();
-                NDArray fluency = mu.sub(leaf).square().sum().mul(g.lambda() / denominator);
+                NDArray fluency = Scalars.mul(mu.sub(leaf).square().sum(), g.lambda() / denominator);
                 gc.backward(nll.add(fluency));
             }
             cur = cur.sub(leaf.getGradient().sign().mul(g.stepSize()));

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
+import org.diffusion4j.core.memory.Scalars;
 
 /**
  * The pieces of Diffusion-LM's end-to-end objective (Li et al. 2022 §4.1, eq. for L_e2e_simple with the
@@ -92,7 +93,7 @@ public final class DiffusionLmLoss {
     /** mean over non-batch elements of (√ᾱ_T·x0)², [B]; ᾱ_T is the last cumulative product of the schedule. */
     public static NDArray priorTerm(NDArray x0, double alphaBarLast) {
         checkAlphaBar("alphaBarLast", alphaBarLast);
-        return meanFlat(x0.mul(Math.sqrt(alphaBarLast)).square());
+        return meanFlat(Scalars.mul(x0, Math.sqrt(alphaBarLast)).square());
     }
 
     /** All three terms; {@code logitsOfX0} are the rounding logits of the noisy x0 (not of the prediction). */

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Objects;
 import org.diffusion4j.core.nn.TimestepEmbedding;
 import org.diffusion4j.core.random.NoiseSource;
+import org.diffusion4j.core.nn.Activations;
 
 /**
  * The Diffusion-LM network (Li et al. 2022; layout of the release's {@code TransformerNetModel2}):
@@ -136,7 +136,7 @@ public final class DiffusionLmBlock extends AbstractBlock {
         NDArray tScaled = t.toType(DataType.FLOAT32, false).mul(config.timeScale() / config.numTimesteps());
         NDArray temb = TimestepEmbedding.sinusoidal(tScaled, config.timeEmbeddingDim());
         temb = timeIn.forward(ps, new NDList(temb), training).head();
-        temb = timeOut.forward(ps, new NDList(Activation.swish(temb, 1f)), training).head(); // SiLU
+        temb = timeOut.forward(ps, new NDList(Activations.silu(temb)), training).head();
         NDArray h = upIn.forward(ps, new NDList(x), training).head();
         h = upOut.forward(ps, new NDList(h.tanh()), training).head();
         NDArray pos = ps.getValue(positions, device, training).get("0:" + l).expandDims(0);

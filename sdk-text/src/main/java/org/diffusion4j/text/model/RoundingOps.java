@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
+import org.diffusion4j.core.memory.Scalars;
 
 /**
  * Embedding look-up, the tied rounding head and nearest-embedding rounding as batched NDArray ops. These
@@ -56,7 +57,7 @@ public final class RoundingOps {
         checkEmbeddings(embeddings);
         checkLastDim("x0", x0, embeddings.getShape().get(1));
         NDArray eNorm = embeddings.square().sum(new int[] {1});                 // [V]
-        NDArray score = eNorm.sub(x0.matMul(embeddings.transpose()).mul(2));     // [..., V]
+        NDArray score = eNorm.sub(Scalars.mul(x0.matMul(embeddings.transpose()), 2));     // [..., V]
         NDArray ids = score.argMin(-1).toType(DataType.INT64, false);
         return new Rounded(ids, embed(embeddings, ids));
     }

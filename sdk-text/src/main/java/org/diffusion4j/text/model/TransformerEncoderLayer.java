@@ -12,6 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.diffusion4j.core.memory.Scalars;
 
 /**
  * A BERT encoder layer (post-LayerNorm, GELU feed-forward, no attention mask): x ← LN(x + Drop(MHA(x))),
@@ -64,7 +65,7 @@ public final class TransformerEncoderLayer extends AbstractBlock {
         NDArray q = projected.get(":, :, 0:" + hidden).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
         NDArray k = projected.get(":, :, " + hidden + ":" + 2 * hidden).reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
         NDArray v = projected.get(":, :, " + 2 * hidden + ":").reshape(b, l, heads, dh).transpose(0, 2, 1, 3);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dh)); // Vaswani et al. eq. 1
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(dh)); // Vaswani et al. eq. 1
         NDArray probs = dropout.forward(ps, new NDList(scores.softmax(3)), training).head();
         NDArray attended = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, hidden);
         NDArray a = attentionOut.forward(ps, new NDList(attended), training).head();

@@ -1,0 +1,80 @@
+package org.diffusion4j.core.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class NativeArraysTest {
+
+    /** Forces the JVM to free unreachable direct buffers and reuses that memory for NaNs. */
+    private static void collectAndOverwrite(NDManager m) throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        for (int i = 0; i < 64; i++) {
+            float[] nan = new float[256];
+            Arrays.fill(nan, Float.NaN);
+            m.create(nan).close();
+        }
+    }
+
+    @Test
+    void aViewOutlivesTheClosedScopeThatCreatedItsSource() throws InterruptedException {
+        float[] data = new float[256];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i * 0.5f;
+        }
+        try (NDManager outer = NDManager.newBaseManager()) {
+            NDArray view;
+            try (NDManager inner = outer.newSubManager()) {
+                view = NativeArrays.copyOf(inner, data, new Shape(16, 16)).reshape(256);
+                view.attach(outer);
+            }
+            collectAndOverwrite(outer);
+            assertArrayEquals(data, view.toFloatArray());
+        }
+    }
+
+    @Test
+    void gradientsStayFiniteWhenTheForwardScopeClosesBeforeBackward() throws InterruptedException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = m.create(new float[] {0.5f, -1.5f, 2f, 0.25f});
+            w.setRequiresGradient(true);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray loss;
+                try (NDManager forward = m.newSubManager()) {
+                    NDArray c = NativeArrays.copyOf(forward, new float[] {1f, 2f, 3f, 4f}, new Shape(4));
+                    // y = w * c: autograd saves c to compute dy/dw.
+                    NDArray y = w.mul(c).sum();
+                    y.attach(m);
+                    loss = y;
+                }
+                collectAndOverwrite(m);
+                gc.backward(loss);
+            }
+            float[] grad = w.getGradient().toFloatArray();
+            assertArrayEquals(new float[] {1f, 2f, 3f, 4f}, grad);
+            for (float g : grad) {
+                assertTrue(Float.isFinite(g));
+            }
+        }
+    }
+
+    @Test
+    void copiesKeepEveryElementType() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertArrayEquals(new long[] {3, -4}, NativeArrays.copyOf(m, new long[] {3, -4}).toLongArray());
+            assertArrayEquals(new double[] {0.1, 0.2}, NativeArrays.copyOf(m, new double[] {0.1, 0.2}, new Shape(2))
+                    .toDoubleArray());
+            assertArrayEquals(new boolean[] {true, false}, NativeArrays.copyOf(m, new boolean[] {true, false})
+                    .toBooleanArray());
+        }
+    }
+}
