@@ -44,7 +44,7 @@ public final class ScheduleSearch {
         Objects.requireNonNull(vocoder, "vocoder");
         Objects.requireNonNull(grid, "grid");
         LogMelScheduleScorer scorer = new LogMelScheduleScorer((mel, schedule) -> vocoder.vocode(mel, schedule, seed),
-                heads(clips, maxFrames), clips.melSpectrogram(), new LogMelDistance(clips.melSpectrogram().recipe()));
+                heads(clips, maxFrames), clips.melSpectrogram(), new LogMelDistance(clips.melSpectrogram().recipe().withHop(150)));
         return grid.search(scorer);
     }
 

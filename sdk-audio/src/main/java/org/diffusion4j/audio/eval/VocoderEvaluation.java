@@ -53,7 +53,8 @@ public final class VocoderEvaluation {
         }
         this.heldOut = List.copyOf(clips);
         this.sampleRate = mel.recipe().sampleRate();
-        this.logMel = new LogMelDistance(mel.recipe());
+        // lmnt's criterion and the Griffin-Lim baseline's: the model's mel recipe at hop 150
+        this.logMel = new LogMelDistance(mel.recipe().withHop(150));
         this.mcd = MelCepstralDistortion.wavegrad(sampleRate);
         this.ffe = F0FrameError.defaults(sampleRate);
     }
