@@ -7,23 +7,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class NativeArraysTest {
 
-    /** Forces the JVM to free unreachable direct buffers and reuses that memory for NaNs. */
-    private static void collectAndOverwrite(NDManager m) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        for (int i = 0; i < 64; i++) {
-            float[] nan = new float[256];
-            Arrays.fill(nan, Float.NaN);
-            m.create(nan).close();
-        }
-    }
 
     @Test
     void aViewOutlivesTheClosedScopeThatCreatedItsSource() throws InterruptedException {
@@ -37,7 +24,7 @@ class NativeArraysTest {
                 view = NativeArrays.copyOf(inner, data, new Shape(16, 16)).reshape(256);
                 view.attach(outer);
             }
-            collectAndOverwrite(outer);
+            FreedMemory.collectAndOverwrite(outer);
             assertArrayEquals(data, view.toFloatArray());
         }
     }
@@ -56,7 +43,7 @@ class NativeArraysTest {
                     y.attach(m);
                     loss = y;
                 }
-                collectAndOverwrite(m);
+                FreedMemory.collectAndOverwrite(m);
                 gc.backward(loss);
             }
             float[] grad = w.getGradient().toFloatArray();

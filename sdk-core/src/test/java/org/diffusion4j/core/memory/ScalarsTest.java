@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
-import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import org.diffusion4j.core.nn.Activations;
 import org.junit.jupiter.api.Test;
@@ -15,18 +14,6 @@ class ScalarsTest {
 
     private static final float[] X = {0.5f, -1.5f, 2f, 0.25f};
 
-    /** Forces the JVM to free unreachable direct buffers and reuses that memory for NaNs. */
-    private static void collectAndOverwrite(NDManager m) throws InterruptedException {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        for (int i = 0; i < 64; i++) {
-            float[] nan = new float[256];
-            Arrays.fill(nan, Float.NaN);
-            m.create(nan).close();
-        }
-    }
 
     /** d/dx Σ f(x), with a garbage collection between the forward and the backward pass. */
     private static float[] gradient(UnaryOperator<NDArray> f) throws InterruptedException {
@@ -35,7 +22,7 @@ class ScalarsTest {
             x.setRequiresGradient(true);
             try (GradientCollector gc = m.getEngine().newGradientCollector()) {
                 NDArray y = f.apply(x).sum();
-                collectAndOverwrite(m);
+                FreedMemory.collectAndOverwrite(m);
                 gc.backward(y);
             }
             return x.getGradient().toFloatArray();
