@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "samples", mixinStandardHelpOptions = true, version = "diffusion4j samples 0.1.0-SNAPSHOT",
         description = "Demos of the diffusion4j SDK.",
         subcommands = {
+            DemoCommand.class,
             ToyCommand.class,
             BenchCommand.class,
             org.diffusion4j.samples.text.TextCommand.class,
