@@ -4,12 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.diffusion4j.core.process.GaussianDiffusion;
-import org.diffusion4j.core.sampling.DdimSampler;
-import org.diffusion4j.core.sampling.DdpmSampler;
-import org.diffusion4j.core.sampling.DpmSolverPlusPlusSampler;
 import org.diffusion4j.core.sampling.Sampler;
+import org.diffusion4j.core.sampling.SamplerKind;
 import org.diffusion4j.core.sampling.TimestepSpacing;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.data.LabeledImages;
@@ -54,22 +51,12 @@ final class ModelOptions {
             }
             return steps;
         }
-        return switch (sampler.toLowerCase(Locale.ROOT)) {
-            case "ddpm" -> 1000;
-            case "ddim" -> 50;
-            case "dpmpp2m" -> 20;
-            default -> throw new IllegalArgumentException("--sampler: expected ddpm, ddim or dpmpp2m, got '" + sampler + "'");
-        };
+        return SamplerKind.fromName(sampler).defaultSteps(1000);
     }
 
     Sampler sampler(GaussianDiffusion diffusion) {
         int n = Math.min(steps(), diffusion.numTimesteps());
-        return switch (sampler.toLowerCase(Locale.ROOT)) {
-            case "ddpm" -> DdpmSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
-            case "ddim" -> DdimSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
-            case "dpmpp2m" -> DpmSolverPlusPlusSampler.builder(diffusion).steps(n).spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
-            default -> throw new IllegalArgumentException("--sampler: expected ddpm, ddim or dpmpp2m, got '" + sampler + "'");
-        };
+        return SamplerKind.fromName(sampler).create(diffusion, n, TimestepSpacing.TRAILING, true);
     }
 
     static void singleThreaded() {

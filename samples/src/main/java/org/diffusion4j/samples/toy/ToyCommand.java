@@ -13,10 +13,8 @@ import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.nn.MlpDenoiserBlock;
 import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.random.NoiseSource;
-import org.diffusion4j.core.sampling.DdimSampler;
-import org.diffusion4j.core.sampling.DdpmSampler;
-import org.diffusion4j.core.sampling.DpmSolverPlusPlusSampler;
 import org.diffusion4j.core.sampling.Sampler;
+import org.diffusion4j.core.sampling.SamplerKind;
 import org.diffusion4j.core.sampling.SamplingOptions;
 import org.diffusion4j.core.sampling.TimestepSpacing;
 import org.diffusion4j.core.schedule.NoiseSchedule;
@@ -130,20 +128,10 @@ public final class ToyCommand implements Callable<Integer> {
     }
 
     private static int defaultSteps(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "ddpm" -> TIMESTEPS;
-            case "ddim" -> 50;
-            case "dpmpp2m" -> 20;
-            default -> throw new IllegalArgumentException("--sampler: expected ddpm, ddim, dpmpp2m or all, got '" + name + "'");
-        };
+        return SamplerKind.fromName(name).defaultSteps(TIMESTEPS);
     }
 
     private static Sampler build(String name, GaussianDiffusion diffusion, int steps) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "ddpm" -> DdpmSampler.builder(diffusion).steps(steps).spacing(TimestepSpacing.TRAILING).build();
-            case "ddim" -> DdimSampler.builder(diffusion).steps(steps).spacing(TimestepSpacing.TRAILING).eta(0.0).build();
-            case "dpmpp2m" -> DpmSolverPlusPlusSampler.builder(diffusion).steps(steps).spacing(TimestepSpacing.TRAILING).build();
-            default -> throw new IllegalArgumentException("--sampler: expected ddpm, ddim, dpmpp2m or all, got '" + name + "'");
-        };
+        return SamplerKind.fromName(name).create(diffusion, steps, TimestepSpacing.TRAILING, false);
     }
 }

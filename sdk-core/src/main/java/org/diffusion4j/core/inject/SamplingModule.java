@@ -4,9 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Key;
 import com.google.inject.multibindings.MapBinder;
 import com.google.inject.name.Names;
-import org.diffusion4j.core.sampling.DdimSampler;
-import org.diffusion4j.core.sampling.DdpmSampler;
-import org.diffusion4j.core.sampling.DpmSolverPlusPlusSampler;
+import org.diffusion4j.core.sampling.SamplerKind;
 
 /**
  * Registers the built-in samplers by name in a {@code Map<String, SamplerFactory>}: "ddpm" (ancestral),
@@ -18,23 +16,18 @@ import org.diffusion4j.core.sampling.DpmSolverPlusPlusSampler;
  */
 public final class SamplingModule extends AbstractModule {
 
-    public static final String DDPM = "ddpm";
-    public static final String DDIM = "ddim";
-    public static final String DDIM_ETA1 = "ddim-eta1";
-    public static final String DPMPP_2M = "dpmpp2m";
+    public static final String DDPM = SamplerKind.DDPM.cliName();
+    public static final String DDIM = SamplerKind.DDIM.cliName();
+    public static final String DDIM_ETA1 = SamplerKind.DDIM_ETA1.cliName();
+    public static final String DPMPP_2M = SamplerKind.DPMPP_2M.cliName();
 
     @Override
     protected void configure() {
         MapBinder<String, SamplerFactory> samplers = MapBinder.newMapBinder(binder(), String.class,
                 SamplerFactory.class);
-        register(samplers, DDPM, (d, steps, spacing) ->
-                DdpmSampler.builder(d).steps(steps).spacing(spacing).build());
-        register(samplers, DDIM, (d, steps, spacing) ->
-                DdimSampler.builder(d).steps(steps).spacing(spacing).eta(0).build());
-        register(samplers, DDIM_ETA1, (d, steps, spacing) ->
-                DdimSampler.builder(d).steps(steps).spacing(spacing).eta(1).build());
-        register(samplers, DPMPP_2M, (d, steps, spacing) ->
-                DpmSolverPlusPlusSampler.builder(d).steps(steps).spacing(spacing).build());
+        for (SamplerKind kind : SamplerKind.values()) {
+            register(samplers, kind.cliName(), (d, steps, spacing) -> kind.create(d, steps, spacing, false));
+        }
     }
 
     /** The key of the named binding behind a built-in map entry; bind it in an override to replace the sampler. */
