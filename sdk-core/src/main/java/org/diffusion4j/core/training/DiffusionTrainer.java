@@ -488,7 +488,7 @@ public final class DiffusionTrainer implements AutoCloseable {
 
         /**
          * Continues the run saved in {@code checkpoint}, with the configuration stored there. A configuration set on
-         * this builder must equal it.
+         * this builder must equal it except for {@code checkpointDir}, which it replaces (so a moved run resumes).
          *
          * @throws IOException              if the checkpoint cannot be read
          * @throws IllegalArgumentException if the configuration, the process or the architecture differ
@@ -498,11 +498,17 @@ public final class DiffusionTrainer implements AutoCloseable {
             Objects.requireNonNull(manager, "manager");
             try (NDManager scratch = manager.newSubManager()) {
                 TrainingCheckpoint ckpt = TrainingCheckpoint.read(checkpoint, scratch);
-                if (config != null && !config.equals(ckpt.config())) {
-                    throw new IllegalArgumentException("config: expected the checkpoint's configuration " + ckpt.config()
-                            + ", got " + config);
+                TrainerConfig effective = ckpt.config();
+                if (config != null) {
+                    // Where checkpoints go is where the run lives now, not part of what the run is: a run folder
+                    // that was moved or copied resumes, and writes its next checkpoints to the new place.
+                    effective = ckpt.config().toBuilder().checkpointDir(config.checkpointDir()).build();
+                    if (!config.equals(effective)) {
+                        throw new IllegalArgumentException("config: expected the checkpoint's configuration "
+                                + ckpt.config() + " (any checkpointDir), got " + config);
+                    }
                 }
-                DiffusionTrainer trainer = new DiffusionTrainer(this, ckpt.config(), manager);
+                DiffusionTrainer trainer = new DiffusionTrainer(this, effective, manager);
                 try {
                     trainer.restore(ckpt);
                 } catch (RuntimeException e) {

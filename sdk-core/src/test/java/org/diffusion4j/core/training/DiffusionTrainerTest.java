@@ -206,6 +206,26 @@ class DiffusionTrainerTest {
     }
 
     @Test
+    void aMovedRunResumesAndCheckpointsIntoItsNewFolder(@TempDir Path dir) throws IOException {
+        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            try (DiffusionTrainer t = smallConditional(diffusion, everythingOn(dir.resolve("old"))).build(manager)) {
+                t.train(TrainingData.cycling(moonBatches(manager, 2, 32, 3, true)), 2);
+            }
+            Path moved = dir.resolve("new");
+            Files.createDirectories(moved);
+            Path original = TrainingCheckpoint.latest(dir.resolve("old")).orElseThrow();
+            Path ckpt = Files.copy(original, moved.resolve(original.getFileName()));
+            try (DiffusionTrainer t = smallConditional(diffusion, everythingOn(moved)).resume(manager, ckpt)) {
+                assertEquals(moved, t.config().checkpointDir());
+                t.train(TrainingData.cycling(moonBatches(manager, 2, 32, 3, true)), 1);
+            }
+            assertEquals(3, TrainingCheckpoint.stepOf(TrainingCheckpoint.latest(moved).orElseThrow()));
+            assertEquals(2, TrainingCheckpoint.stepOf(TrainingCheckpoint.latest(dir.resolve("old")).orElseThrow()));
+        }
+    }
+
+    @Test
     void resumeRefusesAnotherProcessOrConfig(@TempDir Path dir) throws IOException {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
         try (NDManager manager = NDManager.newBaseManager()) {
