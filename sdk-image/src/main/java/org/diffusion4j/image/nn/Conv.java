@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
@@ -81,8 +82,8 @@ public final class Conv extends AbstractBlock implements TorchNamed {
         if (dims == 1) {
             return Conv1d.conv1d(x, w, b, new Shape(stride), new Shape(padding), new Shape(1), 1).head();
         }
-        // Core's convolution keeps the input gradient finite where libtorch's k×k backward returns NaN.
-        return org.diffusion4j.core.nn.Convolutions.conv2d(x, w, b, stride, padding);
+        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
+                .head();
     }
 
     @Override
