@@ -73,7 +73,7 @@ public final class WaveGradWeights {
             }
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
                 NDArray target = e.getValue().getArray();
-                target.set(byName.get(e.getKey()).toType(target.getDataType(), false).toByteBuffer());
+                org.diffusion4j.core.memory.NativeArrays.copyInto(target, byName.get(e.getKey()));
             }
         }
     }

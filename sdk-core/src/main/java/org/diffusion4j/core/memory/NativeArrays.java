@@ -47,4 +47,30 @@ public final class NativeArrays {
             return javaBacked.duplicate();
         }
     }
+
+    /**
+     * Overwrites {@code target}'s values with {@code source}'s (cast to target's dtype) by an in-place copy into
+     * target's existing storage. Use this instead of {@code NDArray.set(Buffer)}/{@code set(float[])}, which
+     * re-point the array at a Java direct buffer that only that NDArray object keeps alive: parameters filled that
+     * way were read after being freed (NaN forward passes in this project's training tests).
+     */
+    public static void copyInto(NDArray target, NDArray source) {
+        if (!target.getShape().equals(source.getShape())) {
+            throw new IllegalArgumentException("source: expected shape " + target.getShape() + ", got "
+                    + source.getShape());
+        }
+        NDArray typed = source.getDataType() == target.getDataType() ? source
+                : source.toType(target.getDataType(), false);
+        target.set(new ai.djl.ndarray.index.NDIndex("..."), typed);
+        if (typed != source) {
+            typed.close();
+        }
+    }
+
+    /** {@link #copyInto(NDArray, NDArray)} from Java values laid out in target's shape. */
+    public static void copyInto(NDArray target, float[] values) {
+        try (NDArray src = copyOf(target.getManager(), values, target.getShape())) {
+            copyInto(target, src);
+        }
+    }
 }

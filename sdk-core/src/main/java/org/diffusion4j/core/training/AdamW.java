@@ -79,7 +79,7 @@ public final class AdamW implements AutoCloseable {
             }
         }
         for (int i = 0; i < target.size(); i++) {
-            target.get(i).set(source.get(i).toType(target.get(i).getDataType(), false).toByteBuffer());
+            org.diffusion4j.core.memory.NativeArrays.copyInto(target.get(i), source.get(i));
         }
     }
 

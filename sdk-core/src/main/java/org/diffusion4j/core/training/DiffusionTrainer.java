@@ -95,7 +95,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                             + " has shapes " + p.getShape() + " and " + e.getShape() + " in two blocks from the supplier");
                 }
                 copies.valueAt(i).freeze(true);
-                e.set(p.toByteBuffer());
+                org.diffusion4j.core.memory.NativeArrays.copyInto(e, p);
                 names.add(trained.keyAt(i));
                 params.add(p);
                 emaParams.add(e);
@@ -401,7 +401,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                 throw new IllegalArgumentException("checkpoint: array " + names.get(i) + " has shape "
                         + source.get(i).getShape() + ", expected " + target.get(i).getShape());
             }
-            target.get(i).set(source.get(i).toType(target.get(i).getDataType(), false).toByteBuffer());
+            org.diffusion4j.core.memory.NativeArrays.copyInto(target.get(i), source.get(i));
         }
     }
 

@@ -31,7 +31,7 @@ final class Params {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) ((2 * noise.nextDouble() - 1) * bound);
         }
-        a.set(v);
+        copyInto(a, v);
     }
 
     /** Fills with N(0, 1), PyTorch's default for nn.Embedding. */
@@ -41,13 +41,17 @@ final class Params {
         for (int i = 0; i < v.length; i++) {
             v[i] = (float) noise.nextGaussian();
         }
-        a.set(v);
+        copyInto(a, v);
     }
 
     static void fillConstant(Parameter p, float value) {
         NDArray a = p.getArray();
         float[] v = new float[Math.toIntExact(a.size())];
         java.util.Arrays.fill(v, value);
-        a.set(v);
+        copyInto(a, v);
+    }
+
+    static void copyInto(NDArray a, float[] v) {
+        org.diffusion4j.core.memory.NativeArrays.copyInto(a, v);
     }
 }

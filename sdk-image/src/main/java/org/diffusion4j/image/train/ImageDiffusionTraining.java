@@ -218,7 +218,7 @@ public final class ImageDiffusionTraining {
                 NDArray theta = e.get(c.getKey()).getArray();
                 NDArray start = i0.get(c.getKey()).getArray();
                 NDArray fixed = theta.sub(start.mul((float) residual)).div((float) (1 - residual));
-                c.getValue().getArray().set(fixed.toFloatArray());
+                org.diffusion4j.core.memory.NativeArrays.copyInto(c.getValue().getArray(), fixed);
             }
             TorchWeights.save(corrected.namedParameters(), file);
         }

@@ -106,15 +106,8 @@ public final class TorchWeights {
     }
 
     private static void copy(NDArray src, NDArray target) {
-        DataType t = target.getDataType();
-        NDArray s = src.toType(t, false);
-        if (t == DataType.FLOAT32) {
-            target.set(s.toFloatArray());
-        } else if (t == DataType.FLOAT64) {
-            target.set(s.toDoubleArray());
-        } else {
-            target.set(s.toByteBuffer());
-        }
+        // An in-place copy keeps the parameter's storage in libtorch (NDArray.set(Buffer) would not).
+        org.diffusion4j.core.memory.NativeArrays.copyInto(target, src);
     }
 
     /** Writes {@code params} under their names, atomically (temporary file in the same directory, then a move). */

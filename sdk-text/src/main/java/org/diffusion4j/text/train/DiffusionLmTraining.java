@@ -108,7 +108,7 @@ public final class DiffusionLmTraining {
             ai.djl.nn.ParameterList from = trainer.emaBlock().getParameters();
             ai.djl.nn.ParameterList to = ema.getParameters();
             for (int i = 0; i < to.size(); i++) {
-                to.valueAt(i).getArray().set(from.valueAt(i).getArray().toByteBuffer());
+                org.diffusion4j.core.memory.NativeArrays.copyInto(to.valueAt(i).getArray(), from.valueAt(i).getArray());
             }
             DiffusionLmModel model = DiffusionLmModel.of(ema, vocab, provenance(trainer.step(), encoded.size()));
             model.save(runDir.resolve("model"));
@@ -141,7 +141,7 @@ public final class DiffusionLmTraining {
                     throw new IllegalArgumentException("checkpoint: parameter " + to.keyAt(i) + " has shape "
                             + ckpt.shapes().get(i) + ", the network's is " + target.getShape());
                 }
-                target.set(ckpt.ema().get(i).toByteBuffer());
+                org.diffusion4j.core.memory.NativeArrays.copyInto(target, ckpt.ema().get(i));
             }
             DiffusionLmModel model = DiffusionLmModel.of(block, vocab, provenance(ckpt.step(), -1));
             model.save(outDir);
