@@ -103,7 +103,7 @@ class WaveGradTest {
                     for (int i = 0; i < v.length; i++) {
                         v[i] = (float) (0.4 * r.nextGaussian());
                     }
-                    p.getArray().set(v);
+                    org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
                 }
                 int batch = 2;
                 int frames = 3;

@@ -33,7 +33,7 @@ class WaveGradWeightsTest {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) r.nextGaussian();
             }
-            p.getArray().set(v);
+            org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
         }
         return model;
     }

@@ -158,7 +158,7 @@ class UNet2DTest {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (0.2 * noise.nextGaussian());
             }
-            p.getArray().set(v);
+            org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
         }
     }
 

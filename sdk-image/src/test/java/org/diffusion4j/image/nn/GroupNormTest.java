@@ -68,8 +68,8 @@ class GroupNormTest {
                 gamma[i] = (float) (1 + 0.5 * noise.nextGaussian());
                 beta[i] = (float) noise.nextGaussian();
             }
-            gn.getParameters().get("weight").getArray().set(gamma);
-            gn.getParameters().get("bias").getArray().set(beta);
+            org.diffusion4j.core.memory.NativeArrays.copyInto(gn.getParameters().get("weight").getArray(), gamma);
+            org.diffusion4j.core.memory.NativeArrays.copyInto(gn.getParameters().get("bias").getArray(), beta);
             NDArray x = noise.normal(m, new Shape(b, c, h, w), DataType.FLOAT32).mul(3).add(2);
             float[] xs = x.toFloatArray();
             float[] got = gn.forward(new ParameterStore(m, false), new NDList(x), false).head().toFloatArray();

@@ -38,7 +38,7 @@ class TorchWeightsTest {
             for (int i = 0; i < v.length; i++) {
                 v[i] = (float) (0.3 * noise.nextGaussian());
             }
-            p.getArray().set(v);
+            org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
         }
     }
 
