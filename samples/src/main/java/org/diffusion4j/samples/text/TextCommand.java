@@ -20,12 +20,4 @@ public final class TextCommand implements Callable<Integer> {
         spec.commandLine().usage(System.err);
         return CommandLine.ExitCode.USAGE;
     }
-
-    /** Runs the text group on its own ({@code java -cp ... org.diffusion4j.samples.text.TextCommand generate}). */
-    public static void main(String[] args) {
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        System.exit(new CommandLine(new TextCommand()).execute(args));
-    }
 }
