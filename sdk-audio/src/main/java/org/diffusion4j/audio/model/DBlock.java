@@ -3,7 +3,7 @@ package org.diffusion4j.audio.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv1d;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -19,8 +19,8 @@ final class DBlock extends NamedBlock {
     private final int outChannels;
     private final int factor;
     private final float slope;
-    private final Conv1d residual;
-    private final Conv1d[] convs = new Conv1d[3];
+    private final ConvolutionLayer residual;
+    private final ConvolutionLayer[] convs = new ConvolutionLayer[3];
 
     DBlock(int inChannels, int hidden, int factor, float slope) {
         this.outChannels = hidden;
@@ -37,7 +37,7 @@ final class DBlock extends NamedBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = Ops.downsample(inputs.head(), factor);
         NDArray res = residual.forward(ps, new NDList(x), training).head();
-        for (Conv1d conv : convs) {
+        for (ConvolutionLayer conv : convs) {
             x = conv.forward(ps, new NDList(Ops.leakyRelu(x, slope)), training).head();
         }
         return new NDList(x.add(res));

@@ -3,7 +3,7 @@ package org.diffusion4j.audio.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv1d;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.diffusion4j.core.memory.NativeArrays;
@@ -23,8 +23,8 @@ final class FiLM extends NamedBlock {
     private final float slope;
     private final double levelScale;
     private final float[] frequencies;
-    private final Conv1d inputConv;
-    private final Conv1d outputConv;
+    private final ConvolutionLayer inputConv;
+    private final ConvolutionLayer outputConv;
 
     FiLM(int channels, int outChannels, float slope, double levelScale) {
         this.channels = channels;

@@ -5,24 +5,24 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv1d;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A block built from Conv1d children whose input channel counts are fixed at construction, so it can
+ * A block built from ConvolutionLayer children whose input channel counts are fixed at construction, so it can
  * initialise them without shape inference, and that reports its parameters under PyTorch state-dict names
  * (lmnt-com/wavegrad's), which is what checkpoints are keyed by (DJL's own .params are positional).
  */
 abstract class NamedBlock extends AbstractBlock {
 
     private final List<String> convNames = new ArrayList<>();
-    private final List<Conv1d> convs = new ArrayList<>();
+    private final List<ConvolutionLayer> convs = new ArrayList<>();
     private final List<Integer> convInputs = new ArrayList<>();
 
     /** Registers a conv under its state-dict name (relative to this block) with its input channels. */
-    protected Conv1d addConv(String torchName, int inChannels, Conv1d conv) {
+    protected ConvolutionLayer addConv(String torchName, int inChannels, ConvolutionLayer conv) {
         addChildBlock(torchName.replace('.', '_'), conv);
         convNames.add(torchName);
         convs.add(conv);

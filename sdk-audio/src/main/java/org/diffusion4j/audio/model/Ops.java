@@ -3,7 +3,7 @@ package org.diffusion4j.audio.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv1d;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 import ai.djl.ndarray.types.Shape;
 
 /** Small tensor helpers shared by the WaveGrad blocks. */
@@ -12,11 +12,9 @@ final class Ops {
     private Ops() {
     }
 
-    /** Conv1d(k, dilation d, padding d·(k−1)/2): length-preserving for odd k, as in lmnt's model.py. */
-    static Conv1d conv(int outChannels, int kernel, int dilation) {
-        return Conv1d.builder().setFilters(outChannels).setKernelShape(new Shape(kernel))
-                .optDilation(new Shape(dilation)).optPadding(new Shape((long) dilation * (kernel - 1) / 2))
-                .optBias(true).build();
+    /** ConvolutionLayer(k, dilation d, padding d·(k−1)/2): length-preserving for odd k, as in lmnt's model.py. */
+    static ConvolutionLayer conv(int outChannels, int kernel, int dilation) {
+        return ConvolutionLayer.conv1d(outChannels, kernel, 1, dilation * (kernel - 1) / 2, dilation);
     }
 
     /** max(x, 0) + slope·min(x, 0), i.e. F.leaky_relu(x, slope): one fused libtorch kernel, no temporaries. */

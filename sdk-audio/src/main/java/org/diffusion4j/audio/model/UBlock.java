@@ -3,7 +3,7 @@ package org.diffusion4j.audio.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv1d;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -20,11 +20,11 @@ final class UBlock extends NamedBlock {
     private final int hidden;
     private final int factor;
     private final float slope;
-    private final Conv1d block1;
-    private final Conv1d block20;
-    private final Conv1d block21;
-    private final Conv1d block30;
-    private final Conv1d block31;
+    private final ConvolutionLayer block1;
+    private final ConvolutionLayer block20;
+    private final ConvolutionLayer block21;
+    private final ConvolutionLayer block30;
+    private final ConvolutionLayer block31;
 
     UBlock(int inChannels, int hidden, int factor, int[] dilations, float slope) {
         this.hidden = hidden;
@@ -37,7 +37,7 @@ final class UBlock extends NamedBlock {
         block31 = addConv("block3.1", hidden, Ops.conv(hidden, 3, dilations[3]));
     }
 
-    private static NDArray run(Conv1d conv, ParameterStore ps, NDArray x, boolean training) {
+    private static NDArray run(ConvolutionLayer conv, ParameterStore ps, NDArray x, boolean training) {
         return conv.forward(ps, new NDList(x), training).head();
     }
 

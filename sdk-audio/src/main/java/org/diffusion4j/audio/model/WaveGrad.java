@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv1d;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -33,12 +33,12 @@ public final class WaveGrad extends AbstractBlock {
     private static final byte VERSION = 1;
 
     private final WaveGradConfig config;
-    private final Conv1d inputConv;
+    private final ConvolutionLayer inputConv;
     private final List<DBlock> down = new ArrayList<>();
     private final List<FiLM> films = new ArrayList<>();
     private final List<UBlock> up = new ArrayList<>();
-    private final Conv1d firstConv;
-    private final Conv1d lastConv;
+    private final ConvolutionLayer firstConv;
+    private final ConvolutionLayer lastConv;
     private final Map<String, Parameter> named;
 
     public WaveGrad(WaveGradConfig config) {

@@ -5,11 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv1d;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
+import org.diffusion4j.core.nn.Convolutions;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
@@ -79,11 +78,8 @@ public final class Conv extends AbstractBlock implements TorchNamed {
             throw new IllegalArgumentException("x: expected [B, " + inChannels + (dims == 1 ? ", L]" : ", H, W]")
                     + ", got " + s);
         }
-        if (dims == 1) {
-            return Conv1d.conv1d(x, w, b, new Shape(stride), new Shape(padding), new Shape(1), 1).head();
-        }
-        return Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1)
-                .head();
+        // Convolutions, not DJL's conv2d: libtorch's CPU path reads unzeroed channel padding (see its docs)
+        return dims == 1 ? Convolutions.conv1d(x, w, b, stride, padding, 1) : Convolutions.conv2d(x, w, b, stride, padding, 1);
     }
 
     @Override
