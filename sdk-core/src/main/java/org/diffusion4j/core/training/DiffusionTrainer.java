@@ -35,8 +35,10 @@ import org.diffusion4j.core.random.NoiseSource;
  *
  * <p>Determinism: the weights are initialised by {@link SeededInitializer} (for parameters of type WEIGHT; biases
  * keep DJL's zero initialiser) and each step draws its conditioning dropout, timesteps and noise from a generator
- * seeded by (seed, step), so a run depends only on its configuration and data, and a resumed run is bit-identical
- * to an uninterrupted one on the same device.
+ * seeded by (seed, step), and reseeds libtorch's process-wide generator (which network-internal dropout uses) from
+ * (seed, step) too, so a run depends only on its configuration and data, and a resumed run is bit-identical to an
+ * uninterrupted one on the same device. A consequence: other code in the process that draws from libtorch's
+ * generator while a trainer runs sees it reseeded at every step.
  *
  * <p>Memory: every step runs in its own sub-manager; the persistent state (weights, EMA, moments) lives in the
  * trainer's manager, a sub-manager of the one given at construction, released by {@link #close()}.
@@ -46,6 +48,7 @@ public final class DiffusionTrainer implements AutoCloseable {
 
     private static final long STREAM_INIT = 1;
     private static final long STREAM_STEP = 2;
+    private static final long STREAM_ENGINE = 3;
 
     private final GaussianDiffusion diffusion;
     private final TrainerConfig config;
@@ -202,6 +205,10 @@ public final class DiffusionTrainer implements AutoCloseable {
             scope.tempAttachAll(new NDList(params));
             scope.tempAttachAll(new NDList(emaParams));
             NoiseSource noise = NoiseSource.seeded(mix(config.seed(), STREAM_STEP, s));
+            // Randomness inside the network (DJL's Dropout, libtorch's dropout op) draws from libtorch's
+            // process-wide generator, which nothing else seeds: reseed it from (seed, step) so that such draws are
+            // reproducible and a resumed run repeats them too.
+            manager.getEngine().setRandomSeed(engineSeed(config.seed(), s));
             TrainingBatch batch = data.batch(s, scope);
             if (batch == null) {
                 throw new IllegalArgumentException("data: expected a batch for step " + s + ", got null");
@@ -403,6 +410,11 @@ public final class DiffusionTrainer implements AutoCloseable {
             }
             org.diffusion4j.core.memory.NativeArrays.copyInto(target.get(i), source.get(i));
         }
+    }
+
+    /** The seed libtorch's generator gets before step {@code step}: a non-negative int, as DJL takes it. */
+    static int engineSeed(long seed, long step) {
+        return (int) (mix(seed, STREAM_ENGINE, step) >>> 33);
     }
 
     /** SplitMix64's finaliser over (seed, stream, index): independent, reproducible seeds per use and step. */

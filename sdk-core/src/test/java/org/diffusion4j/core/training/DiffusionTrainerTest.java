@@ -172,6 +172,56 @@ class DiffusionTrainerTest {
                 .condDropProbability(0.3).nullCondition(2).checkpointDir(dir).build();
     }
 
+    /** An MLP denoiser whose output goes through DJL's Dropout, which draws from libtorch's global generator. */
+    private static final class DropoutMlp extends ai.djl.nn.AbstractBlock {
+        private final ai.djl.nn.Block mlp;
+        private final ai.djl.nn.Block dropout;
+
+        DropoutMlp() {
+            mlp = addChildBlock("mlp", MlpDenoiserBlock.builder().width(32).depth(2).build());
+            dropout = addChildBlock("dropout", ai.djl.nn.norm.Dropout.builder().optRate(0.5f).build());
+        }
+
+        @Override
+        protected ai.djl.ndarray.NDList forwardInternal(ai.djl.training.ParameterStore ps, ai.djl.ndarray.NDList in,
+                boolean training, ai.djl.util.PairList<String, Object> params) {
+            return dropout.forward(ps, mlp.forward(ps, in, training), training);
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, ai.djl.ndarray.types.DataType type, Shape... shapes) {
+            mlp.initialize(manager, type, shapes);
+            dropout.initialize(manager, type, shapes[0]);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] inputShapes) {
+            return new Shape[] {inputShapes[0]};
+        }
+    }
+
+    @Test
+    void networkDropoutIsReproducibleWhateverLibtorchsGeneratorHeldBefore() throws IOException {
+        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<TrainingBatch> batches = moonBatches(manager, 3, 32, 5, false);
+            float[][] runs = new float[3][];
+            for (int r = 0; r < 3; r++) {
+                // a different history of libtorch's global generator before each run
+                manager.getEngine().setRandomSeed(1000 + r);
+                manager.randomNormal(new Shape(17 * (r + 1))).close();
+                try (DiffusionTrainer t = DiffusionTrainer.builder().diffusion(diffusion).architecture(DropoutMlp::new)
+                        .inputShapes(new Shape(32, 2), new Shape(32))
+                        .config(TrainerConfig.builder().seed(3).learningRate(1e-2).build()).build(manager)) {
+                    t.train(TrainingData.cycling(batches), 6);
+                    runs[r] = flatten(weights(t.block()));
+                }
+            }
+            assertArrayEquals(runs[0], runs[1], "same seed, same weights after 6 steps with dropout");
+            assertArrayEquals(runs[0], runs[2], "same seed, same weights after 6 steps with dropout");
+        }
+    }
+
     @Test
     void resumeFromACheckpointGivesIdenticalWeights(@TempDir Path dir) throws IOException {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
