@@ -18,13 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.diffusion4j.core.weights.TensorFiles;
 
 /**
  * Reads and writes WaveGrad weights as safetensors or .npz keyed by lmnt-com/wavegrad's state-dict names
  * ({@code downsample.0.weight}, {@code film.3.output_conv.bias}, {@code upsample.2.block3.1.weight}, ...),
  * so a converted lmnt checkpoint loads here and our weights load in PyTorch with
- * {@code model.load_state_dict}. The format is chosen by the file's content when loading (DJL's
- * {@link NDList#decode} sniffs it) and by the extension when saving ({@code .npz}, else safetensors).
+ * {@code model.load_state_dict}. Loading also reads lmnt's own {@code torch.save} checkpoints ({@code weights-*.pt},
+ * whose state dict sits under {@code "model"}) without Python; the format is recognised by content
+ * ({@link TensorFiles}). Saving writes {@code .npz} for that extension, else safetensors.
  *
  * <p>Loading is all-or-nothing: names and shapes are checked first, and a file with missing, unexpected or
  * wrongly shaped tensors is rejected with all of them listed, leaving the model untouched.
@@ -39,16 +41,15 @@ public final class WaveGradWeights {
         Map<String, Parameter> params = model.parameters();
         requireInitialized(params);
         NDManager owner = params.values().iterator().next().getArray().getManager();
-        try (NDManager tmp = owner.newSubManager(); InputStream in = Files.newInputStream(file)) {
-            NDList list;
-            try {
-                list = NDList.decode(tmp, in);
-            } catch (RuntimeException e) {
-                throw new IOException(file + ": not a safetensors or npz file (" + e.getMessage() + ")", e);
-            }
-            Map<String, NDArray> byName = new LinkedHashMap<>();
-            for (NDArray a : list) {
-                byName.put(a.getName(), a);
+        try (NDManager tmp = owner.newSubManager()) {
+            Map<String, NDArray> byName = TensorFiles.read(file, tmp);
+            // lmnt's training checkpoints (weights-*.pt) hold {"step", "model": state_dict, "optimizer", ...}, the
+            // state dict's names prefixed "module." when it was trained with DataParallel
+            for (String prefix : new String[] {"model.module.", "model."}) {
+                Map<String, NDArray> stateDict = TensorFiles.under(byName, prefix);
+                if (!byName.containsKey(params.keySet().iterator().next()) && !stateDict.isEmpty()) {
+                    byName = stateDict;
+                }
             }
             List<String> problems = new ArrayList<>();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +16,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.diffusion4j.core.weights.TensorFiles;
 
 /**
  * Loads and saves named parameters (PyTorch {@code state_dict} names, e.g. a {@code UNet2D}'s
- * {@code namedParameters()}) as safetensors or .npz through DJL's {@code NDList} codec. The format follows
- * the file extension ({@code .safetensors} or {@code .npz}). Tensors of other float types (F16, BF16, F64)
+ * {@code namedParameters()}). Loading reads safetensors, .npz and PyTorch {@code torch.save} state dicts (an
+ * improved-diffusion {@code ema_*.pt} as published), recognised by content ({@link TensorFiles}); saving writes
+ * safetensors or .npz as the file extension says ({@code .safetensors} or {@code .npz}). Tensors of other float types (F16, BF16, F64)
  * are converted to the parameter's type on load.
  *
  * <p>DJL's codec reads the whole file onto the heap and parses safetensors offsets as int, so files are
@@ -62,23 +63,15 @@ public final class TorchWeights {
      */
     public static void load(Map<String, Parameter> params, Path file) throws IOException {
         Objects.requireNonNull(params, "params");
-        Format.of(file);
         NDManager base = anyArray(params).getManager();
-        try (NDManager tmp = base.newSubManager(); InputStream in = Files.newInputStream(file)) {
-            NDList list;
-            try {
-                list = NDList.decode(tmp, in);
-            } catch (RuntimeException e) {
-                throw new IOException(file + ": not a readable safetensors/npz file: " + e.getMessage(), e);
-            }
+        try (NDManager tmp = base.newSubManager()) {
             Map<String, NDArray> byName = new LinkedHashMap<>();
             List<String> unexpected = new ArrayList<>();
-            for (NDArray a : list) {
-                String name = a.getName();
-                if (name == null || !params.containsKey(name)) {
-                    unexpected.add(String.valueOf(name));
+            for (Map.Entry<String, NDArray> e : TensorFiles.read(file, tmp).entrySet()) {
+                if (params.containsKey(e.getKey())) {
+                    byName.put(e.getKey(), e.getValue());
                 } else {
-                    byName.put(name, a);
+                    unexpected.add(e.getKey());
                 }
             }
             List<String> missing = new ArrayList<>();

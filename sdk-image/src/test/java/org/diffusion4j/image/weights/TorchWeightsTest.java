@@ -66,6 +66,34 @@ class TorchWeightsTest {
         }
     }
 
+    /**
+     * tiny-unet.pt is laid out as torch.save writes an improved-diffusion state dict (make_tiny_unet_pt.py beside it):
+     * element i of the j-th tensor is float32(0.25·sin(0.7·i + 1.3·j)), j in namedParameters() order.
+     */
+    @Test
+    void loadsATorchSaveStateDictWithoutPython(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ema_0.9999_000000.pt");
+        try (java.io.InputStream in = TorchWeightsTest.class.getResourceAsStream(
+                "/org/diffusion4j/image/weights/tiny-unet.pt")) {
+            Files.copy(in, file);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNet2D net = new UNet2D(TINY, 1).initialize(m);
+            TorchWeights.load(net.namedParameters(), file);
+            int j = 0;
+            for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+                float[] actual = e.getValue().getArray().toFloatArray();
+                float[] expected = new float[actual.length];
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = (float) (0.25 * Math.sin(0.7 * i + 1.3 * j));
+                }
+                assertArrayEquals(expected, actual, e.getKey());
+                j++;
+            }
+            assertTrue(Float.isFinite(run(net, m)[0]));
+        }
+    }
+
     @Test
     void everyMismatchIsListedAndNothingIsLoaded(@TempDir Path dir) throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -123,7 +151,11 @@ class TorchWeightsTest {
             Path f = dir.resolve("junk.safetensors");
             Files.write(f, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
             assertThrows(IOException.class, () -> TorchWeights.load(net.namedParameters(), f));
-            assertThrows(IllegalArgumentException.class, () -> TorchWeights.load(net.namedParameters(), dir.resolve("x.pt")));
+            assertThrows(java.nio.file.NoSuchFileException.class, () -> TorchWeights.load(net.namedParameters(), dir.resolve("x.pt")));
+            // .pt is read (torch.save state dicts) but never written: saving names the formats it writes
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TorchWeights.save(net.namedParameters(), dir.resolve("x.pt")));
+            assertTrue(e.getMessage().contains(".safetensors or .npz"), e.getMessage());
             Map<String, Parameter> none = new LinkedHashMap<>();
             assertThrows(IllegalArgumentException.class, () -> TorchWeights.save(none, dir.resolve("y.npz")));
         }
