@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +44,13 @@ public final class WaveGradWeights {
             Map<String, NDArray> byName = TensorFiles.read(file, tmp);
             // lmnt's training checkpoints (weights-*.pt) hold {"step", "model": state_dict, "optimizer", ...}, the
             // state dict's names prefixed "module." when it was trained with DataParallel
-            for (String prefix : new String[] {"model.module.", "model."}) {
-                Map<String, NDArray> stateDict = TensorFiles.under(byName, prefix);
-                if (!byName.containsKey(params.keySet().iterator().next()) && !stateDict.isEmpty()) {
-                    byName = stateDict;
+            String probe = params.keySet().iterator().next();
+            if (!byName.containsKey(probe)) {
+                for (String prefix : new String[] {"model.module.", "model."}) {
+                    if (byName.containsKey(prefix + probe)) {
+                        byName = TensorFiles.under(byName, prefix);
+                        break;
+                    }
                 }
             }
             List<String> problems = new ArrayList<>();

@@ -61,6 +61,33 @@ class WaveGradWeightsTest {
         }
     }
 
+    /** lmnt's weights-*.pt read as {"model": state_dict (DataParallel "module." names), "optimizer": ...}. */
+    @Test
+    void aTrainingCheckpointsStateDictIsFoundUnderModelAndModule() throws IOException {
+        for (String prefix : new String[] {"model.", "model.module."}) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                WaveGrad a = randomModel(m, 4);
+                NDList list = new NDList();
+                for (Map.Entry<String, Parameter> e : a.parameters().entrySet()) {
+                    NDArray x = e.getValue().getArray().duplicate();
+                    x.setName(prefix + e.getKey());
+                    list.add(x);
+                }
+                NDArray moment = m.ones(new ai.djl.ndarray.types.Shape(3));
+                moment.setName("optimizer.state.0.exp_avg");
+                list.add(moment);
+                Path file = dir.resolve("nested.safetensors");
+                Files.write(file, list.encode(NDList.Encoding.SAFETENSORS));
+                WaveGrad b = randomModel(m, 5);
+                WaveGradWeights.load(b, file);
+                for (Map.Entry<String, Parameter> e : a.parameters().entrySet()) {
+                    assertArrayEquals(e.getValue().getArray().toFloatArray(),
+                            b.parameters().get(e.getKey()).getArray().toFloatArray(), 0f, prefix + e.getKey());
+                }
+            }
+        }
+    }
+
     @Test
     void mismatchedFilesAreRejectedListingEveryProblemAndLeaveTheModelUntouched() throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {

@@ -142,15 +142,15 @@ public final class PyTorchCheckpoint {
 
     private static Object global(String name) {
         return switch (name) {
-            case "collections.OrderedDict" -> (Unpickler.Callable) args -> new LinkedHashMap<>();
-            case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> (Unpickler.Callable) args -> {
+            case "collections.OrderedDict" -> (Unpickler.PythonCallable) args -> new LinkedHashMap<>();
+            case "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor" -> (Unpickler.PythonCallable) args -> {
                 if (!(args.get(0) instanceof StorageRef s)) {
                     throw new IOException("pickle: _rebuild_tensor: expected a storage, got " + describe(args.get(0)));
                 }
                 return new TensorRef(s, (Long) args.get(1), longs(args.get(2)), longs(args.get(3)));
             };
             case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" ->
-                    (Unpickler.Callable) args -> args.get(0);
+                    (Unpickler.PythonCallable) args -> args.get(0);
             default -> {
                 if (name.startsWith("torch.") && name.endsWith("Storage")) {
                     String simple = name.substring("torch.".length());

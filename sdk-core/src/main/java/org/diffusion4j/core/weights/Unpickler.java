@@ -26,7 +26,7 @@ import java.util.function.Function;
 final class Unpickler {
 
     /** A callable the stream may apply to arguments ({@code REDUCE}/{@code NEWOBJ}). */
-    interface Callable {
+    interface PythonCallable {
         Object call(List<Object> args) throws IOException;
     }
 
@@ -200,7 +200,7 @@ final class Unpickler {
         for (Object a : args) {
             plain.add(value(a));
         }
-        if (callable instanceof Callable c) {
+        if (callable instanceof PythonCallable c) {
             return nullToMarker(c.call(plain));
         }
         if (callable instanceof Opaque o) {
