@@ -27,6 +27,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--rgb", description = "read --images in colour (default: grayscale)")
     boolean rgb;
 
+    @Option(names = "--mnist-model", defaultValue = "shipped", description = "the U-Net trained on MNIST: shipped "
+            + "(16 channels, 0.67M parameters) or wide (32 channels, attention at 14x14); default: ${DEFAULT-VALUE}")
+    String mnistModel;
+
     @Option(names = "--model-channels", defaultValue = "32", description = "U-Net base channels for --images")
     int modelChannels;
 
@@ -58,6 +62,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @Option(names = "--change-settings", description = "when resuming, continue with this command's --lr and "
+            + "--checkpoint-every even where the run was started with others (e.g. a lower learning rate at the end)")
+    boolean changeSettings;
+
     @Override
     public Integer call() throws Exception {
         ModelOptions.singleThreaded();
@@ -65,7 +73,12 @@ public final class TrainCommand implements Callable<Integer> {
         ImageDiffusionModel model;
         if (images == null) {
             data = LabeledImages.mnistTrain20k();
-            model = ImageDiffusionModel.mnistShippedConfig();
+            model = switch (mnistModel) {
+                case "shipped" -> ImageDiffusionModel.mnistShippedConfig();
+                case "wide" -> ImageDiffusionModel.mnistWideConfig();
+                default -> throw new IllegalArgumentException("--mnist-model: expected shipped or wide, got "
+                        + mnistModel);
+            };
         } else {
             data = ImageFolder.read(images, size, rgb);
             int classes = 0;
@@ -92,7 +105,8 @@ public final class TrainCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             long reached = ImageDiffusionTraining.builder().model(model).images(data).runDir(runDir).seed(seed)
                     .batchSize(batch).learningRate(lr).emaDecay(ema).condDropProbability(condDrop)
-                    .checkpointEvery(checkpointEvery).flip(flip).listener(bar).build().trainUntil(steps);
+                    .checkpointEvery(checkpointEvery).flip(flip).allowSettingChanges(changeSettings).listener(bar).build()
+                    .trainUntil(steps);
             bar.close();
             System.out.printf(Locale.ROOT, "step %d reached in %.1f s; EMA weights: %s%n", reached,
                     (System.nanoTime() - t0) / 1e9, runDir.resolve("ema.safetensors"));

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.diffusion4j.core.model.BlockDenoiser;
 import org.diffusion4j.core.model.Denoiser;
@@ -438,6 +439,7 @@ public final class DiffusionTrainer implements AutoCloseable {
         private TrainerConfig config;
         private DiffusionObjective objective = DiffusionObjective.standard();
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private boolean allowSettingChanges;
 
         private Builder() {
         }
@@ -461,6 +463,17 @@ public final class DiffusionTrainer implements AutoCloseable {
 
         public Builder config(TrainerConfig config) {
             this.config = config;
+            return this;
+        }
+
+        /**
+         * Whether {@link #resume} may continue a run with the settings of {@link #config} where they differ from the
+         * checkpoint's in {@link TrainerConfig#CHANGEABLE_ON_RESUME} only (e.g. a lower learning rate for the last
+         * stretch of a run). Off by default, so that a resumed run silently continuing with other settings than it
+         * was started with (a command-line default that changed, a typo) is an error.
+         */
+        public Builder allowSettingChanges(boolean allow) {
+            this.allowSettingChanges = allow;
             return this;
         }
 
@@ -500,7 +513,10 @@ public final class DiffusionTrainer implements AutoCloseable {
 
         /**
          * Continues the run saved in {@code checkpoint}, with the configuration stored there. A configuration set on
-         * this builder must equal it except for {@code checkpointDir}, which it replaces (so a moved run resumes).
+         * this builder must equal it except for {@code checkpointDir}, which it replaces (so a moved run resumes),
+         * and, with {@link #allowSettingChanges}, the settings of {@link TrainerConfig#CHANGEABLE_ON_RESUME}: the
+         * resumed run and its next checkpoints then use the new values (AdamW moments, EMA, step and random streams
+         * carry on).
          *
          * @throws IOException              if the checkpoint cannot be read
          * @throws IllegalArgumentException if the configuration, the process or the architecture differ
@@ -514,11 +530,20 @@ public final class DiffusionTrainer implements AutoCloseable {
                 if (config != null) {
                     // Where checkpoints go is where the run lives now, not part of what the run is: a run folder
                     // that was moved or copied resumes, and writes its next checkpoints to the new place.
-                    effective = ckpt.config().toBuilder().checkpointDir(config.checkpointDir()).build();
-                    if (!config.equals(effective)) {
-                        throw new IllegalArgumentException("config: expected the checkpoint's configuration "
-                                + ckpt.config() + " (any checkpointDir), got " + config);
+                    List<String> changed = new ArrayList<>(ckpt.config().differences(config));
+                    changed.remove("checkpointDir");
+                    List<String> fixed = new ArrayList<>(changed);
+                    fixed.removeAll(TrainerConfig.CHANGEABLE_ON_RESUME);
+                    if (!fixed.isEmpty() || (!changed.isEmpty() && !allowSettingChanges)) {
+                        List<String> refused = allowSettingChanges ? fixed : changed;
+                        throw new IllegalArgumentException("config: expected the checkpoint's settings "
+                                + ckpt.config().describe(refused) + ", got " + config.describe(refused)
+                                + (allowSettingChanges ? " (only " + new TreeSet<>(
+                                        TrainerConfig.CHANGEABLE_ON_RESUME) + " may change on resume)"
+                                        : " (allowSettingChanges(true) lets " + new TreeSet<>(
+                                        TrainerConfig.CHANGEABLE_ON_RESUME) + " change on resume)"));
                     }
+                    effective = config;
                 }
                 DiffusionTrainer trainer = new DiffusionTrainer(this, effective, manager);
                 try {

@@ -1,10 +1,13 @@
 package org.diffusion4j.core.training;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Every setting of a {@link DiffusionTrainer} run, immutable, validated, and stored verbatim in each checkpoint so
@@ -75,6 +78,38 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
                 .uniformProbability(uniformProbability).condDropProbability(condDropProbability)
                 .nullCondition(nullCondition).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
                 .keepCheckpoints(keepCheckpoints);
+    }
+
+    /**
+     * The settings a resumed run may change when asked to ({@link DiffusionTrainer.Builder#allowSettingChanges}):
+     * those of the optimiser's step size and of bookkeeping. The rest define what the run is: the seed, AdamW's
+     * β and ε (its moments were accumulated with them), the EMA decay (the exported EMA's bias correction assumes one
+     * ρ), the t sampling and the conditioning dropout.
+     */
+    public static final Set<String> CHANGEABLE_ON_RESUME = Set.of("learningRate", "warmupSteps", "weightDecay",
+            "gradClipNorm", "checkpointDir", "checkpointEvery", "keepCheckpoints");
+
+    /** The names of the settings whose values differ between this configuration and {@code other}, in order. */
+    public List<String> differences(TrainerConfig other) {
+        Map<String, String> mine = toMap();
+        Map<String, String> theirs = other.toMap();
+        List<String> keys = new ArrayList<>();
+        for (Map.Entry<String, String> e : mine.entrySet()) {
+            if (!e.getValue().equals(theirs.get(e.getKey()))) {
+                keys.add(e.getKey());
+            }
+        }
+        return keys;
+    }
+
+    /** {@code key=value} of the named settings, for messages. */
+    String describe(List<String> keys) {
+        Map<String, String> m = toMap();
+        List<String> parts = new ArrayList<>();
+        for (String k : keys) {
+            parts.add(k + "=" + m.get(k));
+        }
+        return String.join(", ", parts);
     }
 
     /** The learning rate at 0-based step s: η·min(1, (s + 1)/warmupSteps). */

@@ -164,6 +164,15 @@ class DiffusionTrainerTest {
                 .inputShapes(new Shape(32, 2), new Shape(32), new Shape(32)).config(config);
     }
 
+    /** Trains the {@link #everythingOn} run for 2 steps into {@code dir}; returns its checkpoint. */
+    private static Path checkpointAfterTwoSteps(NDManager manager, GaussianDiffusion diffusion, Path dir)
+            throws IOException {
+        try (DiffusionTrainer t = smallConditional(diffusion, everythingOn(dir)).build(manager)) {
+            t.train(TrainingData.cycling(moonBatches(manager, 2, 32, 3, true)), 2);
+        }
+        return TrainingCheckpoint.latest(dir).orElseThrow();
+    }
+
     private static TrainerConfig everythingOn(Path dir) {
         // Every stateful feature on: importance sampling (short history so it warms up), warm-up, weight decay,
         // clipping that binds, EMA, conditioning dropout.
@@ -279,10 +288,7 @@ class DiffusionTrainerTest {
     void resumeRefusesAnotherProcessOrConfig(@TempDir Path dir) throws IOException {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
         try (NDManager manager = NDManager.newBaseManager()) {
-            try (DiffusionTrainer t = smallConditional(diffusion, everythingOn(dir)).build(manager)) {
-                t.train(TrainingData.cycling(moonBatches(manager, 2, 32, 3, true)), 2);
-            }
-            Path ckpt = TrainingCheckpoint.latest(dir).orElseThrow();
+            Path ckpt = checkpointAfterTwoSteps(manager, diffusion, dir);
             GaussianDiffusion other = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(50)).build();
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> smallConditional(other, null).resume(manager, ckpt));
@@ -293,6 +299,42 @@ class DiffusionTrainerTest {
             Path garbage = dir.resolve("garbage.d4j");
             Files.writeString(garbage, "not a checkpoint");
             assertThrows(IOException.class, () -> smallConditional(diffusion, null).resume(manager, garbage));
+        }
+    }
+
+    @Test
+    void aResumedRunChangesItsLearningRateOnlyWhenAskedAndOnlyChangeableSettings(@TempDir Path dir) throws IOException {
+        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Path ckpt = checkpointAfterTwoSteps(manager, diffusion, dir);
+            double oldLr = everythingOn(dir).learningRate();
+            TrainerConfig lower = everythingOn(dir).toBuilder().learningRate(oldLr / 4).build();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> smallConditional(diffusion, lower).resume(manager, ckpt));
+            assertTrue(e.getMessage().contains("learningRate=" + oldLr) && e.getMessage().contains("learningRate="
+                    + oldLr / 4), e.getMessage());
+            TrainerConfig otherEma = lower.toBuilder().emaDecay(0.5).build();
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> smallConditional(diffusion, otherEma).allowSettingChanges(true).resume(manager, ckpt));
+            assertTrue(e.getMessage().contains("emaDecay") && !e.getMessage().contains("learningRate="),
+                    e.getMessage());
+            // Allowed: the run continues from the checkpoint's step and weights with the new learning rate, and
+            // its next checkpoint records it.
+            float[] before;
+            try (DiffusionTrainer strict = smallConditional(diffusion, null).resume(manager, ckpt)) {
+                before = flatten(weights(strict.block()));
+            }
+            try (DiffusionTrainer t = smallConditional(diffusion, lower).allowSettingChanges(true).resume(manager, ckpt)) {
+                assertEquals(2, t.step());
+                assertArrayEquals(before, flatten(weights(t.block())));
+                assertEquals(lower, t.config());
+                t.train(TrainingData.cycling(moonBatches(manager, 2, 32, 3, true)), 1);
+            }
+            Path next = TrainingCheckpoint.latest(dir).orElseThrow();
+            assertEquals(3, TrainingCheckpoint.stepOf(next));
+            try (DiffusionTrainer t = smallConditional(diffusion, null).resume(manager, next)) {
+                assertEquals(oldLr / 4, t.config().learningRate(), 0.0);
+            }
         }
     }
 

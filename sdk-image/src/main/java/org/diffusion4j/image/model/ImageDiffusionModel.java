@@ -86,6 +86,18 @@ public record ImageDiffusionModel(UNet2DConfig unet, String schedule, int timest
         return new ImageDiffusionModel(u, "linear", 1000, 28);
     }
 
+    /**
+     * A twice as wide MNIST model: the issue's "small" U-Net (32 channels, multipliers (1, 2, 2), 1 residual block,
+     * attention at 14×14 with 2 heads, scale-shift norm) without its learned σ and dropout, trained with L_simple like
+     * {@link #mnistShippedConfig()}; GroupNorm with 8 groups.
+     */
+    public static ImageDiffusionModel mnistWideConfig() {
+        UNet2DConfig u = UNet2DConfig.builder().inChannels(1).outChannels(1).modelChannels(32).channelMult(1, 2, 2)
+                .numResBlocks(1).attentionResolutions(2).numHeads(2).normGroups(8).useScaleShiftNorm(true)
+                .dropout(0f).learnSigma(false).numClasses(10).nullClass(true).build();
+        return new ImageDiffusionModel(u, "linear", 1000, 28);
+    }
+
     // ------------------------------------------------------------------ loading
 
     /** A fresh network in {@code manager}, its weights read from {@code weights} (safetensors or npz). */

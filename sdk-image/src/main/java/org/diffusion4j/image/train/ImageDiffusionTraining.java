@@ -55,6 +55,7 @@ public final class ImageDiffusionTraining {
     private final boolean flip;
     private final List<TrainingListener> listeners;
     private final int maxRetriesPerStep;
+    private final boolean allowSettingChanges;
     private long nonFiniteRetries;
 
     private ImageDiffusionTraining(Builder b) {
@@ -81,6 +82,7 @@ public final class ImageDiffusionTraining {
             throw new IllegalArgumentException("maxRetriesPerStep: expected >= 0, got " + b.maxRetriesPerStep);
         }
         this.maxRetriesPerStep = b.maxRetriesPerStep;
+        this.allowSettingChanges = b.allowSettingChanges;
         TrainerConfig.Builder c = TrainerConfig.builder().seed(b.seed).learningRate(b.learningRate)
                 .warmupSteps(b.warmupSteps).emaDecay(b.emaDecay).gradClipNorm(1.0)
                 .checkpointDir(runDir.resolve("checkpoints")).checkpointEvery(b.checkpointEvery).keepCheckpoints(2);
@@ -151,7 +153,8 @@ public final class ImageDiffusionTraining {
         long initSeed = config.seed();
         EmaExport export = new EmaExport(runDir.resolve("ema.safetensors"), model, initSeed, config.emaDecay());
         DiffusionTrainer.Builder tb = DiffusionTrainer.builder().diffusion(model.diffusion())
-                .architecture(() -> new UNet2D(model.unet(), initSeed)).inputShapes(shapes).listener(export);
+                .architecture(() -> new UNet2D(model.unet(), initSeed)).inputShapes(shapes).listener(export)
+                .allowSettingChanges(allowSettingChanges);
         for (TrainingListener l : listeners) {
             tb.listener(l);
         }
@@ -272,6 +275,7 @@ public final class ImageDiffusionTraining {
         private int checkpointEvery = 250;
         private boolean flip;
         private int maxRetriesPerStep = 3;
+        private boolean allowSettingChanges;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -291,6 +295,9 @@ public final class ImageDiffusionTraining {
         public Builder flip(boolean v) { flip = v; return this; }
         /** How often one step may come out non-finite and be run again before the run stops (default 3). */
         public Builder maxRetriesPerStep(int v) { maxRetriesPerStep = v; return this; }
+        /** Lets a resumed run take a new learning rate, warm-up or checkpoint interval (see
+         *  {@link DiffusionTrainer.Builder#allowSettingChanges}). */
+        public Builder allowSettingChanges(boolean v) { allowSettingChanges = v; return this; }
         public Builder listener(TrainingListener v) { listeners.add(Objects.requireNonNull(v, "listener")); return this; }
 
         public ImageDiffusionTraining build() {
