@@ -47,6 +47,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
+    @Option(names = "--change-settings", description = "when resuming, continue with this command's --lr, --warmup "
+            + "and --checkpoint-every even where the run was started with others (e.g. a lower learning rate at the end)")
+    boolean changeSettings;
+
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -61,7 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
                 learningRate, warmup, ema, checkpointEvery, allowResample);
         try (NDManager manager = NDManager.newBaseManager()) {
-            long reached = WaveGradTraining.run(o, manager, System.out);
+            long reached = WaveGradTraining.run(o, manager, System.out, changeSettings);
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));
         }
         return 0;

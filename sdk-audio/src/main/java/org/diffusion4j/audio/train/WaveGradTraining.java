@@ -117,6 +117,16 @@ public final class WaveGradTraining {
      * @return the step reached
      */
     public static long run(Options o, NDManager manager, PrintStream log) throws IOException {
+        return run(o, manager, log, false);
+    }
+
+    /**
+     * As {@link #run(Options, NDManager, PrintStream)}; with {@code allowSettingChanges} a resumed run continues with
+     * {@code o}'s learning rate, warm-up and checkpoint interval where they differ from the checkpoint's (see
+     * {@link DiffusionTrainer.Builder#allowSettingChanges}), e.g. to lower the learning rate for the end of a run.
+     */
+    public static long run(Options o, NDManager manager, PrintStream log, boolean allowSettingChanges)
+            throws IOException {
         MelSpectrogram mel = MelSpectrogram.wavegrad(22050);
         VocoderDataset dataset = VocoderDataset.load(o.trainList(), mel, o.allowResample());
         if (mel.recipe().nMels() != o.network().nMels() || mel.recipe().hop() != o.network().hop()) {
@@ -125,7 +135,8 @@ public final class WaveGradTraining {
         }
         Files.createDirectories(o.runDir());
         int samples = o.network().hop() * o.cropFrames();
-        DiffusionTrainer.Builder builder = DiffusionTrainer.builder().diffusion(trainingProcess())
+        DiffusionTrainer.Builder builder = DiffusionTrainer.builder().allowSettingChanges(allowSettingChanges)
+                .diffusion(trainingProcess())
                 .architecture(() -> new WaveGrad(o.network()))
                 .inputShapes(new Shape(o.batchSize(), samples), new Shape(o.batchSize()),
                         new Shape(o.batchSize(), o.network().nMels(), o.cropFrames()))

@@ -63,6 +63,25 @@ class WaveGradTrainingTest {
     }
 
     @Test
+    void aResumedRunTakesALowerLearningRateOnlyWhenAsked() throws IOException {
+        try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8)) {
+            Path run = dir.resolve("run");
+            assertEquals(2, WaveGradTraining.run(options(run, 2), m, out));
+            WaveGradTraining.Options lower = new WaveGradTraining.Options(TRAIN, run, micro(), 3, 2, 4, 7, 5e-5, 3, 0.9,
+                    2, false);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradTraining.run(lower, m, out));
+            assertTrue(e.getMessage().contains("learningRate=2.0E-4") && e.getMessage().contains("learningRate=5.0E-5"),
+                    e.getMessage());
+            assertEquals(3, WaveGradTraining.run(lower, m, out, true));
+            Path newest = TrainingCheckpoint.latest(run.resolve("checkpoints")).orElseThrow();
+            assertTrue(Files.readString(newest, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("learningRate=5.0E-5"), "the next checkpoint records the new learning rate");
+        }
+    }
+
+    @Test
     void zeroFilmScalesClearsExactlyTheScaleHalfOfEachFilmOutput() {
         try (NDManager m = NDManager.newBaseManager()) {
             WaveGrad model = new WaveGrad(micro());
