@@ -40,13 +40,19 @@ public final class TextTrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
+    @Option(names = "--change-settings", description = "when resuming, continue with this command's --lr and "
+            + "--checkpoint-every even where the run was started with others (e.g. a lower learning rate at the end)")
+    boolean changeSettings;
+
     @Override
     public Integer call() throws Exception {
         TrainingSettings d = TrainingSettings.defaults(runDir);
         TrainingSettings s = new TrainingSettings(runDir, seed, steps, batch, lr, d.warmupSteps(), d.emaDecay(),
                 checkpointEvery, d.minCount(), length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout());
         try (NDManager manager = NDManager.newBaseManager()) {
-            new DiffusionLmTraining(s, System.out).run(DiffusionLmTraining.trainingSentences(), manager);
+            DiffusionLmTraining training = new DiffusionLmTraining(s, System.out);
+            (changeSettings ? training.allowingSettingChanges() : training)
+                    .run(DiffusionLmTraining.trainingSentences(), manager);
         }
         return 0;
     }

@@ -39,10 +39,24 @@ public final class DiffusionLmTraining {
 
     private final TrainingSettings settings;
     private final PrintStream log;
+    private final boolean allowSettingChanges;
 
     public DiffusionLmTraining(TrainingSettings settings, PrintStream log) {
+        this(settings, log, false);
+    }
+
+    private DiffusionLmTraining(TrainingSettings settings, PrintStream log, boolean allowSettingChanges) {
         this.settings = settings;
         this.log = log;
+        this.allowSettingChanges = allowSettingChanges;
+    }
+
+    /**
+     * This training, but resuming a run whose learning rate, warm-up or checkpoint interval differ from these
+     * settings continues with these (see {@link DiffusionTrainer.Builder#allowSettingChanges}) instead of refusing.
+     */
+    public DiffusionLmTraining allowingSettingChanges() {
+        return new DiffusionLmTraining(settings, log, true);
     }
 
     /** The diffusion process every Diffusion-LM of this SDK uses: sqrt schedule over T steps, x0-prediction. */
@@ -88,6 +102,7 @@ public final class DiffusionLmTraining {
                 .checkpointEvery(settings.checkpointEvery()).keepCheckpoints(2).build();
         AtomicReference<DiffusionTrainer> holder = new AtomicReference<>();
         DiffusionTrainer.Builder builder = DiffusionTrainer.builder().diffusion(diffusion)
+                .allowSettingChanges(allowSettingChanges)
                 .architecture(() -> DiffusionLmBlock.create(config, settings.seed()))
                 .inputShapes(new ai.djl.ndarray.types.Shape(settings.batchSize(), config.sequenceLength(), config.embeddingDim()),
                         new ai.djl.ndarray.types.Shape(settings.batchSize()))

@@ -53,4 +53,21 @@ class DiffusionLmTrainingTest {
             assertArrayEquals(e4.toFloatArray(), loaded.block().getParameters().get("wordEmbedding").getArray().toFloatArray());
         }
     }
+
+    @Test
+    void aResumedRunTakesALowerLearningRateOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            new DiffusionLmTraining(tiny(dir, 2), QUIET).run(SENTENCES, m);
+            TrainingSettings t = tiny(dir, 3);
+            TrainingSettings lower = new TrainingSettings(t.runDir(), t.seed(), t.steps(), t.batchSize(), 2.5e-4,
+                    t.warmupSteps(), t.emaDecay(), t.checkpointEvery(), t.minCount(), t.sequenceLength(),
+                    t.embeddingDim(), t.hiddenSize(), t.layers(), t.heads(), t.dropout());
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new DiffusionLmTraining(lower, QUIET).run(SENTENCES, m));
+            assertTrue(e.getMessage().contains("learningRate=0.001") && e.getMessage().contains("learningRate=2.5E-4"),
+                    e.getMessage());
+            DiffusionLmModel model = new DiffusionLmTraining(lower, QUIET).allowingSettingChanges().run(SENTENCES, m);
+            assertEquals("3", model.provenance().get("steps"));
+        }
+    }
 }
