@@ -29,7 +29,7 @@ import java.util.Locale;
  * is an explicit choice of the application (the SDK never calls it by itself). The equivalent without code is to
  * start the JVM with {@code MALLOC_MMAP_THRESHOLD_=1073741824 MALLOC_TRIM_THRESHOLD_=2147483647
  * MALLOC_TOP_PAD_=67108864} in its environment. Measured on the project's machine: batch-64 forward of the
- * issue's small U-Net 772 → 192 ms, production 3,154 → 776 ms (2 threads; docs/benchmarks.md).
+ * issue's small U-Net 772 → 192 ms, production 3,154 → 762 ms (2 threads; docs/benchmarks.md).
  */
 public final class GlibcMalloc {
 
@@ -62,25 +62,23 @@ public final class GlibcMalloc {
 
     /**
      * Sets the mmap threshold to {@link #TENSOR_MMAP_THRESHOLD}, the trim threshold to
-     * {@link #TENSOR_TRIM_THRESHOLD} and the top pad to {@link #TENSOR_TOP_PAD}. On a platform without glibc's {@code mallopt} (macOS, Windows, musl) it
-     * changes nothing and says why; it never throws for that.
+     * {@link #TENSOR_TRIM_THRESHOLD} and the top pad to {@link #TENSOR_TOP_PAD}. On a platform without glibc's
+     * {@code mallopt} (macOS, Windows, musl) it changes nothing and says why; it never throws for that.
      */
     public static Outcome tuneForTensors() {
         LibC libc = load();
+        if (libc == null) {
+            return notGlibc();
+        }
         int mmap;
         int trim;
         int pad;
         try {
-            if (libc == null) {
-                throw new UnsatisfiedLinkError("no libc");
-            }
             mmap = libc.mallopt(M_MMAP_THRESHOLD, TENSOR_MMAP_THRESHOLD);
             trim = libc.mallopt(M_TRIM_THRESHOLD, TENSOR_TRIM_THRESHOLD);
             pad = libc.mallopt(M_TOP_PAD, TENSOR_TOP_PAD);
         } catch (UnsatisfiedLinkError e) {
-            // musl and non-Linux C libraries have no mallopt.
-            return new Outcome(false, "no glibc mallopt on " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch"));
+            return notGlibc(); // musl has a libc but no mallopt
         }
         if (mmap != 1 || trim != 1 || pad != 1) {
             return new Outcome(false, String.format(Locale.ROOT, "mallopt refused: M_MMAP_THRESHOLD=%d -> %d, "
@@ -89,6 +87,11 @@ public final class GlibcMalloc {
         }
         return new Outcome(true, String.format(Locale.ROOT, "glibc mmap threshold %d B, trim threshold %d B, "
                 + "top pad %d B", TENSOR_MMAP_THRESHOLD, TENSOR_TRIM_THRESHOLD, TENSOR_TOP_PAD));
+    }
+
+    private static Outcome notGlibc() {
+        return new Outcome(false, "no glibc mallopt on " + System.getProperty("os.name") + " "
+                + System.getProperty("os.arch"));
     }
 
     /**
@@ -125,7 +128,10 @@ public final class GlibcMalloc {
         MallInfo2 mallinfo2();
     }
 
-    /** glibc's {@code struct mallinfo2} (ten {@code size_t} fields, glibc ≥ 2.33), returned by value. */
+    /**
+     * glibc's {@code struct mallinfo2} (ten {@code size_t} fields, glibc ≥ 2.33), returned by value. Public only
+     * because JNA instantiates it reflectively; use {@link #mmappedBlocks()}.
+     */
     @Structure.FieldOrder({"arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
             "fordblks", "keepcost"})
     public static class MallInfo2 extends Structure implements Structure.ByValue {

@@ -536,12 +536,12 @@ public final class DiffusionTrainer implements AutoCloseable {
                     fixed.removeAll(TrainerConfig.CHANGEABLE_ON_RESUME);
                     if (!fixed.isEmpty() || (!changed.isEmpty() && !allowSettingChanges)) {
                         List<String> refused = allowSettingChanges ? fixed : changed;
+                        String changeable = new TreeSet<>(TrainerConfig.CHANGEABLE_ON_RESUME).toString();
+                        String hint = allowSettingChanges ? "only " + changeable + " may change on resume"
+                                : "allowSettingChanges(true) lets " + changeable + " change on resume";
                         throw new IllegalArgumentException("config: expected the checkpoint's settings "
                                 + ckpt.config().describe(refused) + ", got " + config.describe(refused)
-                                + (allowSettingChanges ? " (only " + new TreeSet<>(
-                                        TrainerConfig.CHANGEABLE_ON_RESUME) + " may change on resume)"
-                                        : " (allowSettingChanges(true) lets " + new TreeSet<>(
-                                        TrainerConfig.CHANGEABLE_ON_RESUME) + " change on resume)"));
+                                + " (" + hint + ")");
                     }
                     effective = config;
                 }
