@@ -19,8 +19,8 @@ import org.diffusion4j.core.random.NoiseSource;
  * A plain main, not a unit test: timings are never asserted. Besides wall time it reports the process
  * CPU time per forward (all threads), which stays meaningful when other processes share the cores.
  *
- * <p>Arguments: [warmups=3] [runs=15] [frames=74] [malloc=tuned|default]: {@code tuned} applies
- * {@link GlibcMalloc#tuneForTensors()} first.
+ * <p>Arguments: [warmups=3] [runs=15] [frames=74] [malloc=tuned|default]: see
+ * {@link GlibcMalloc#applyMode}.
  */
 public final class WaveGradForwardBenchmark {
 
@@ -31,11 +31,7 @@ public final class WaveGradForwardBenchmark {
         int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int frames = args.length > 2 ? Integer.parseInt(args[2]) : 74;
-        String malloc = args.length > 3 ? args[3] : "tuned";
-        if (!malloc.equals("tuned") && !malloc.equals("default")) {
-            throw new IllegalArgumentException("malloc: expected tuned or default, got " + malloc);
-        }
-        System.out.println("malloc " + (malloc.equals("tuned") ? GlibcMalloc.tuneForTensors() : "glibc defaults")
+        System.out.println(GlibcMalloc.applyMode(args.length > 3 ? args[3] : "tuned")
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
         if (runs < 1 || warmups < 0 || frames < 1) {
             throw new IllegalArgumentException("expected warmups >= 0, runs >= 1, frames >= 1; got " + Arrays.toString(args));

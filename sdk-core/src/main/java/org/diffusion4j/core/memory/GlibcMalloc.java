@@ -89,6 +89,20 @@ public final class GlibcMalloc {
                 + "top pad %d B", TENSOR_MMAP_THRESHOLD, TENSOR_TRIM_THRESHOLD, TENSOR_TOP_PAD));
     }
 
+    /**
+     * For benchmarks and tools that compare both allocator settings: {@code "tuned"} applies
+     * {@link #tuneForTensors()}, {@code "default"} leaves glibc as it is. Returns a line saying which.
+     *
+     * @throws IllegalArgumentException for any other mode, naming the argument
+     */
+    public static String applyMode(String mode) {
+        return switch (String.valueOf(mode)) {
+            case "tuned" -> "malloc " + tuneForTensors();
+            case "default" -> "malloc: glibc defaults";
+            default -> throw new IllegalArgumentException("malloc: expected tuned or default, got " + mode);
+        };
+    }
+
     private static Outcome notGlibc() {
         return new Outcome(false, "no glibc mallopt on " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch"));

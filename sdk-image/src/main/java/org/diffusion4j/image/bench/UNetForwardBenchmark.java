@@ -16,8 +16,8 @@ import org.diffusion4j.image.model.UNet2DConfig;
 /**
  * Inference forward time of the U-Net at 28×28 for the issue's small and production MNIST configs at
  * batch 1, 16, 64: median of {@code runs} timed forwards after {@code warmup} untimed ones.
- * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3] [malloc=tuned|default]}: {@code tuned} applies
- * {@link GlibcMalloc#tuneForTensors()} first. Not a unit test: timings are printed only.
+ * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3] [malloc=tuned|default]}: see
+ * {@link GlibcMalloc#applyMode}. Not a unit test: timings are printed only.
  */
 public final class UNetForwardBenchmark {
 
@@ -26,11 +26,7 @@ public final class UNetForwardBenchmark {
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        String malloc = args.length > 2 ? args[2] : "tuned";
-        if (!malloc.equals("tuned") && !malloc.equals("default")) {
-            throw new IllegalArgumentException("malloc: expected tuned or default, got " + malloc);
-        }
-        System.out.println("malloc " + (malloc.equals("tuned") ? GlibcMalloc.tuneForTensors() : "glibc defaults")
+        System.out.println(GlibcMalloc.applyMode(args.length > 2 ? args[2] : "tuned")
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
         System.out.println("engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
                 + ", cores " + Runtime.getRuntime().availableProcessors());

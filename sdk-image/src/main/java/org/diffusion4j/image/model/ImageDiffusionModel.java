@@ -88,14 +88,14 @@ public record ImageDiffusionModel(UNet2DConfig unet, String schedule, int timest
 
     /**
      * A twice as wide MNIST model: the issue's "small" U-Net (32 channels, multipliers (1, 2, 2), 1 residual block,
-     * attention at 14×14 with 2 heads, scale-shift norm) without its learned σ and dropout, trained with L_simple like
-     * {@link #mnistShippedConfig()}; GroupNorm with 8 groups.
+     * attention at 14×14 with 2 heads, scale-shift norm) without its learned σ and dropout: {@link #mnistShippedConfig()}
+     * with 32 channels, multipliers (1, 2, 2) and attention at downsample factor 2.
      */
     public static ImageDiffusionModel mnistWideConfig() {
-        UNet2DConfig u = UNet2DConfig.builder().inChannels(1).outChannels(1).modelChannels(32).channelMult(1, 2, 2)
-                .numResBlocks(1).attentionResolutions(2).numHeads(2).normGroups(8).useScaleShiftNorm(true)
-                .dropout(0f).learnSigma(false).numClasses(10).nullClass(true).build();
-        return new ImageDiffusionModel(u, "linear", 1000, 28);
+        ImageDiffusionModel shipped = mnistShippedConfig();
+        UNet2DConfig u = shipped.unet().toBuilder().modelChannels(32).channelMult(1, 2, 2).attentionResolutions(2)
+                .build();
+        return new ImageDiffusionModel(u, shipped.schedule(), shipped.timesteps(), shipped.imageSize());
     }
 
     // ------------------------------------------------------------------ loading
