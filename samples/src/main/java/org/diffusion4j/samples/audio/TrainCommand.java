@@ -23,6 +23,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--network", defaultValue = "small", description = "small or base (default: ${DEFAULT-VALUE})")
     String network;
 
+    @Option(names = "--noise-level-scale", description = "multiplier of the noise level √ᾱ before its sinusoidal "
+            + "encoding: 1 as lmnt-com/wavegrad, 5000 as the WaveGrad paper (default: the network's own, 1)")
+    Double noiseLevelScale;
+
     @Option(names = "--steps", defaultValue = "20000", description = "total training steps (default: ${DEFAULT-VALUE})")
     long steps;
 
@@ -62,6 +66,9 @@ public final class TrainCommand implements Callable<Integer> {
             case "base" -> WaveGradConfig.base();
             default -> throw new IllegalArgumentException("--network: expected small or base, got " + network);
         };
+        if (noiseLevelScale != null) {
+            cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
+        }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
                 learningRate, warmup, ema, checkpointEvery, allowResample);
         try (NDManager manager = NDManager.newBaseManager()) {

@@ -101,6 +101,22 @@ public final class WaveGradTraining {
                 .keepCheckpoints(10).build();
     }
 
+    /**
+     * A resumed run must keep its network: settings that change no parameter shape (the noise-level scale, the
+     * LeakyReLU slope) would otherwise load silently and train on with another function. The run's exported model
+     * (written at every checkpoint) records the network it was started with.
+     */
+    private static void requireSameNetwork(Path modelDir, WaveGradConfig requested) throws IOException {
+        if (!Files.isRegularFile(modelDir.resolve(WaveGradCheckpoint.META))) {
+            return; // a run stopped before its first checkpoint export: the weights' shapes are still checked
+        }
+        WaveGradConfig trained = WaveGradCheckpoint.readMetadata(modelDir).config();
+        if (!trained.equals(requested)) {
+            throw new IllegalArgumentException("network: the run in " + modelDir.getParent() + " was started with "
+                    + trained + ", got " + requested + " (start a new run directory to train another network)");
+        }
+    }
+
     /** Crops for step s from a generator seeded by (seed, s). */
     public static TrainingData data(VocoderDataset dataset, long seed, int batchSize, int cropFrames) {
         Objects.requireNonNull(dataset, "dataset");
@@ -145,6 +161,9 @@ public final class WaveGradTraining {
         long[] lastLogged = {-1};
         long start = System.nanoTime();
         Optional<Path> latest = TrainingCheckpoint.latest(o.runDir().resolve("checkpoints"));
+        if (latest.isPresent()) {
+            requireSameNetwork(modelDir, o.network());
+        }
         try (NDManager scope = manager.newSubManager()) {
             DiffusionTrainer[] holder = new DiffusionTrainer[1];
             builder.listener(new TrainingListener() {

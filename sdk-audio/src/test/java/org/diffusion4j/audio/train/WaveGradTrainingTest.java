@@ -82,6 +82,25 @@ class WaveGradTrainingTest {
     }
 
     @Test
+    void aResumedRunRefusesAnotherNetworkEvenWithTheSameParameterShapes() throws IOException {
+        try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8)) {
+            Path run = dir.resolve("run");
+            assertEquals(2, WaveGradTraining.run(options(run, 2), m, out));
+            WaveGradConfig lmntScale = micro().toBuilder().noiseLevelScale(1).build();
+            WaveGradTraining.Options other = new WaveGradTraining.Options(TRAIN, run, lmntScale, 3, 2, 4, 7, 2e-4, 3,
+                    0.9, 2, false);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradTraining.run(other, m, out, true));
+            assertTrue(e.getMessage().startsWith("network: the run in") && e.getMessage().contains("noiseLevelScale=5000.0")
+                    && e.getMessage().contains("noiseLevelScale=1.0"), e.getMessage());
+            Path checkpoints = run.resolve("checkpoints");
+            assertEquals(TrainingCheckpoint.fileFor(checkpoints, 2), TrainingCheckpoint.latest(checkpoints).orElseThrow(),
+                    "nothing trained after the refusal");
+        }
+    }
+
+    @Test
     void zeroFilmScalesClearsExactlyTheScaleHalfOfEachFilmOutput() {
         try (NDManager m = NDManager.newBaseManager()) {
             WaveGrad model = new WaveGrad(micro());

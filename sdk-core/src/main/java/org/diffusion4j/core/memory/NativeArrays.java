@@ -73,4 +73,20 @@ public final class NativeArrays {
             copyInto(target, src);
         }
     }
+
+    /**
+     * A view of {@code a} (same storage, same autograd history) owned by {@code manager}, or {@code a} itself when
+     * {@code manager} already owns it. Use it before computing on a parameter inside a per-call scope: DJL creates
+     * the result of an op in the manager of its first operand, so {@code embedding.transpose()} or
+     * {@code weight.reshape(...)} inside a sampling step would otherwise pile up in the model's manager until the
+     * model is closed. Closing the view does not free the parameter.
+     */
+    public static NDArray viewIn(NDArray a, NDManager manager) {
+        if (a.getManager() == manager) {
+            return a;
+        }
+        NDArray view = a.reshape(a.getShape());
+        view.attach(manager);
+        return view;
+    }
 }

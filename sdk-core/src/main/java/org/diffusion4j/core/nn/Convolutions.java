@@ -28,6 +28,12 @@ import ai.djl.nn.convolutional.Conv2d;
  * weight columns and the extra output channels are sliced away, so the result is exactly the convolution asked
  * for; autograd carries gradients through the padding (the extra channels get none). Models whose channel counts
  * are multiples of 16 pay nothing; the rest pay for the extra channels. Other devices pass straight through.
+ *
+ * <p>Pointwise convolutions (every kernel dimension 1, stride 1, no padding) are computed as the matrix product
+ * W[O, C]·x[B, C, S] + b on every device: the same sum, with no blocked layout to pad. On CPU with one thread and a
+ * batch below 16, libtorch would otherwise route them to its NNPACK check, which fails on AVX-512 machines without
+ * NNPACK support and logs "Could not initialize NNPACK! Reason: Unsupported hardware." for every call (54 lines per
+ * 6-step WaveGrad vocoding), and then to its im2col convolution.
  */
 public final class Convolutions {
 
@@ -74,6 +80,9 @@ public final class Convolutions {
     private static NDArray convolve(int dims, NDArray x, NDArray weight, NDArray bias, int stride, int padding,
             int dilation) {
         check(dims, x, weight, bias, stride, padding, dilation);
+        if (stride == 1 && padding == 0 && isPointwise(weight)) {
+            return pointwise(x, weight, bias);
+        }
         long in = weight.getShape().get(1);
         long out = weight.getShape().get(0);
         long extraIn = paddedInput(in, stride, weight.getShape().get(2)) - in;
@@ -87,6 +96,39 @@ public final class Convolutions {
         NDArray bp = bias == null ? null : zeroPad(bias, 0, extraOut, manager);
         NDArray y = raw(dims, xp, wp, bp, stride, padding, dilation);
         return extraOut > 0 ? y.get(new NDIndex(":, 0:{}", out)) : y;
+    }
+
+    private static boolean isPointwise(NDArray weight) {
+        Shape w = weight.getShape();
+        for (int d = 2; d < w.dimension(); d++) {
+            if (w.get(d) != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** y[b, o, s] = Σ_c W[o, c]·x[b, c, s] + bias[o] over the flattened spatial positions s. */
+    private static NDArray pointwise(NDArray x, NDArray weight, NDArray bias) {
+        NDManager manager = x.getManager();
+        Shape xs = x.getShape();
+        long batch = xs.get(0);
+        long in = xs.get(1);
+        long out = weight.getShape().get(0);
+        long positions = 1;
+        for (int d = 2; d < xs.dimension(); d++) {
+            positions *= xs.get(d);
+        }
+        // reshapes of parameters are created in the parameters' manager: move them into the caller's scope
+        NDArray w = weight.reshape(out, in);
+        w.attach(manager);
+        NDArray y = w.matMul(x.reshape(batch, in, positions)); // [O, C] · [B, C, S] broadcasts to [B, O, S]
+        if (bias != null) {
+            NDArray b = bias.reshape(out, 1);
+            b.attach(manager);
+            y = y.add(b);
+        }
+        return y.reshape(withDim(xs, 1, out));
     }
 
     private static NDArray raw(int dims, NDArray x, NDArray w, NDArray b, int stride, int padding, int dilation) {

@@ -1,6 +1,8 @@
 package org.diffusion4j.core.memory;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -62,6 +64,27 @@ class NativeArraysTest {
                     .toDoubleArray());
             assertArrayEquals(new boolean[] {true, false}, NativeArrays.copyOf(m, new boolean[] {true, false})
                     .toBooleanArray());
+        }
+    }
+
+    @Test
+    void viewInPutsOpResultsInTheScopeAndKeepsTheParameterAndItsGradient() {
+        try (NDManager model = NDManager.newBaseManager(); NDManager scope = NDManager.newBaseManager()) {
+            NDArray w = NativeArrays.copyOf(model, new float[] {1, 2, 3, 4}, new Shape(2, 2));
+            w.setRequiresGradient(true);
+            assertSame(w, NativeArrays.viewIn(w, model), "no view needed in the parameter's own manager");
+            int before = model.getManagedArrays().size();
+            try (GradientCollector gc = ai.djl.engine.Engine.getInstance().newGradientCollector()) {
+                NDArray v = NativeArrays.viewIn(w, scope);
+                NDArray y = v.transpose().mul(scope.create(new float[] {1, 10, 100, 1000}, new Shape(2, 2)));
+                assertSame(scope, y.getManager());
+                gc.backward(y.sum());
+            }
+            assertEquals(before, model.getManagedArrays().size(), "nothing new in the parameter's manager");
+            // d/dw of Σ wᵀ ⊙ c is cᵀ
+            assertArrayEquals(new float[] {1, 100, 10, 1000}, w.getGradient().toFloatArray());
+            scope.close();
+            assertArrayEquals(new float[] {1, 2, 3, 4}, w.toFloatArray(), "closing the view's scope keeps the parameter");
         }
     }
 }

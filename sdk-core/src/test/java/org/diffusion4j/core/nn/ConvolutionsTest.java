@@ -219,6 +219,33 @@ class ConvolutionsTest {
         }
     }
 
+    /** Kernel 1, stride 1 takes the matrix-product path: batch 1 (libtorch's NNPACK/im2col case) and larger. */
+    @Test
+    void pointwiseConvolutionsMatchDirectSummation() {
+        for (int batch : new int[] {1, 4}) {
+            checkAgainstReference(false, batch, 16, 64, 30, 1, 1, 1, 21, true);
+            checkAgainstReference(false, batch, 7, 5, 11, 1, 1, 2, 22, true);
+            checkAgainstReference(true, batch, 20, 12, 6, 1, 1, 1, 23, true);
+        }
+    }
+
+    @Test
+    void pointwiseViewsOfTheWeightsLiveInTheCallersManager() {
+        try (NDManager m = NDManager.newBaseManager(); NDManager params = m.newSubManager()) {
+            NDArray w = params.ones(new Shape(4, 3, 1));
+            NDArray b = params.ones(new Shape(4));
+            int before = params.getManagedArrays().size();
+            for (int i = 0; i < 3; i++) {
+                try (NDManager call = m.newSubManager()) {
+                    NDArray y = Convolutions.conv1d(call.ones(new Shape(1, 3, 5)), w, b, 1, 0, 1);
+                    assertEquals(new Shape(1, 4, 5), y.getShape());
+                    assertEquals(4f, y.getFloat(0, 2, 3)); // 3 ones times weight 1, plus bias 1
+                }
+            }
+            assertEquals(before, params.getManagedArrays().size());
+        }
+    }
+
     @Test
     void paddedRoundsUpToTheChannelBlock() {
         assertEquals(16, Convolutions.padded(1));

@@ -16,8 +16,9 @@ import org.diffusion4j.image.model.UNet2DConfig;
 /**
  * Inference forward time of the U-Net at 28×28 for the issue's small and production MNIST configs at
  * batch 1, 16, 64: median of {@code runs} timed forwards after {@code warmup} untimed ones.
- * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3] [malloc=tuned|default]}: see
- * {@link GlibcMalloc#applyMode}. Not a unit test: timings are printed only.
+ * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3] [malloc=tuned|default] [batches=1,16,64]
+ * [configs=small,production]}: see {@link GlibcMalloc#applyMode}. Each forward runs in its own sub-manager, so
+ * the activations of one run are freed before the next. Not a unit test: timings are printed only.
  */
 public final class UNetForwardBenchmark {
 
@@ -26,36 +27,45 @@ public final class UNetForwardBenchmark {
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int[] batches = Arrays.stream((args.length > 3 ? args[3] : "1,16,64").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        String[] configs = (args.length > 4 ? args[4] : "small,production").split(",");
         System.out.println(GlibcMalloc.applyMode(args.length > 2 ? args[2] : "tuned")
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
         System.out.println("engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
                 + ", cores " + Runtime.getRuntime().availableProcessors());
         System.out.println("| config | params | batch | median ms | min ms | images/s |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
-        for (String name : new String[] {"small", "production"}) {
-            UNet2DConfig config = name.equals("small") ? UNet2DConfig.mnistSmall() : UNet2DConfig.mnistProduction();
+        for (String name : configs) {
+            UNet2DConfig config = switch (name) {
+                case "small" -> UNet2DConfig.mnistSmall();
+                case "production" -> UNet2DConfig.mnistProduction();
+                default -> throw new IllegalArgumentException("configs: expected small or production, got " + name);
+            };
             try (NDManager m = NDManager.newBaseManager()) {
                 UNet2D net = new UNet2D(config, 0).initialize(m);
                 ParameterStore ps = new ParameterStore(m, false);
-                for (int batch : new int[] {1, 16, 64}) {
+                for (int batch : batches) {
                     try (NDManager call = m.newSubManager()) {
-                        NDArray x = NoiseSource.seeded(batch).normal(call, new Shape(batch, 1, 28, 28), DataType.FLOAT32);
+                        float[] x = NoiseSource.seeded(batch).normal(call, new Shape(batch, 1, 28, 28), DataType.FLOAT32)
+                                .toFloatArray();
                         long[] tv = new long[batch];
                         long[] yv = new long[batch];
                         for (int i = 0; i < batch; i++) {
                             tv[i] = (i * 37L) % 1000;
                             yv[i] = i % 10;
                         }
-                        NDList in = new NDList(x, call.create(tv), call.create(yv));
                         double[] ms = new double[runs];
                         for (int i = 0; i < warmup + runs; i++) {
-                            long t0 = System.nanoTime();
-                            NDArray out = net.forward(ps, in, false).head();
-                            out.toFloatArray(); // force completion
-                            long t1 = System.nanoTime();
-                            out.close();
-                            if (i >= warmup) {
-                                ms[i - warmup] = (t1 - t0) / 1e6;
+                            try (NDManager run = call.newSubManager()) {
+                                NDList in = new NDList(run.create(x, new Shape(batch, 1, 28, 28)), run.create(tv),
+                                        run.create(yv));
+                                long t0 = System.nanoTime();
+                                net.forward(ps, in, false).head().toFloatArray(); // force completion
+                                long t1 = System.nanoTime();
+                                if (i >= warmup) {
+                                    ms[i - warmup] = (t1 - t0) / 1e6;
+                                }
                             }
                         }
                         Arrays.sort(ms);

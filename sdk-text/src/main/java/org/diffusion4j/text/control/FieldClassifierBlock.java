@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.nn.TimestepEmbedding;
 import org.diffusion4j.text.model.TransformerEncoderLayer;
 import org.diffusion4j.core.nn.Activations;
@@ -88,7 +89,7 @@ public final class FieldClassifierBlock extends AbstractBlock {
         temb = timeIn.forward(ps, new NDList(temb), training).head();
         temb = timeOut.forward(ps, new NDList(Activations.silu(temb)), training).head();
         NDArray h = up.forward(ps, new NDList(x), training).head().tanh()
-                .add(ps.getValue(positions, x.getDevice(), training).expandDims(0))
+                .add(NativeArrays.viewIn(ps.getValue(positions, x.getDevice(), training), x.getManager()).expandDims(0))
                 .add(temb.expandDims(1));
         for (TransformerEncoderLayer layer : layers) {
             h = layer.forward(ps, new NDList(h), training).head();

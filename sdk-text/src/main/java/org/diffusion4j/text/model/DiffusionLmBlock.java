@@ -17,6 +17,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.nn.TimestepEmbedding;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.nn.Activations;
@@ -139,7 +140,9 @@ public final class DiffusionLmBlock extends AbstractBlock {
         temb = timeOut.forward(ps, new NDList(Activations.silu(temb)), training).head();
         NDArray h = upIn.forward(ps, new NDList(x), training).head();
         h = upOut.forward(ps, new NDList(h.tanh()), training).head();
-        NDArray pos = ps.getValue(positions, device, training).get("0:" + l).expandDims(0);
+        // a view in the activations' manager: ops on the parameter itself would leave their results in the model's
+        NDArray pos = NativeArrays.viewIn(ps.getValue(positions, device, training), h.getManager())
+                .get("0:" + l).expandDims(0);
         h = h.add(pos).add(temb.expandDims(1));
         h = inputNorm.forward(ps, new NDList(h), training).head();
         h = dropout.forward(ps, new NDList(h), training).head();

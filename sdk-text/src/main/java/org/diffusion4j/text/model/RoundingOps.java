@@ -1,15 +1,21 @@
 package org.diffusion4j.text.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.memory.Scalars;
 
 /**
  * Embedding look-up, the tied rounding head and nearest-embedding rounding as batched NDArray ops. These
  * are also the clamping step of decoding: replace a predicted x̂0 by the embedding of its nearest word
  * (Li et al. 2022 §4.2) before the posterior mean is computed.
+ *
+ * <p>The embedding is usually a parameter: every op here works on a view of it owned by the manager of the other
+ * operand (ids or x0), so that per-step results die with the caller's scope instead of accumulating in the model's
+ * manager ({@link NativeArrays#viewIn}).
  */
 public final class RoundingOps {
 
@@ -35,7 +41,7 @@ public final class RoundingOps {
             }
         }
         Shape out = ids.getShape().add(embeddings.getShape().get(1));
-        return embeddings.get(ids.flatten().toType(DataType.INT64, false)).reshape(out);
+        return NativeArrays.viewIn(embeddings, ids.getManager()).get(ids.flatten().toType(DataType.INT64, false)).reshape(out);
     }
 
     /** logits = x0·Eᵀ + b: [..., d] → [..., V]. */
@@ -46,7 +52,8 @@ public final class RoundingOps {
         if (!bias.getShape().equals(new Shape(embeddings.getShape().get(0)))) {
             throw new IllegalArgumentException("bias: expected [" + embeddings.getShape().get(0) + "], got " + bias.getShape());
         }
-        return x0.matMul(embeddings.transpose()).add(bias);
+        NDManager scope = x0.getManager();
+        return x0.matMul(NativeArrays.viewIn(embeddings, scope).transpose()).add(NativeArrays.viewIn(bias, scope));
     }
 
     /**
@@ -56,8 +63,9 @@ public final class RoundingOps {
     public static Rounded nearest(NDArray x0, NDArray embeddings) {
         checkEmbeddings(embeddings);
         checkLastDim("x0", x0, embeddings.getShape().get(1));
-        NDArray eNorm = embeddings.square().sum(new int[] {1});                 // [V]
-        NDArray score = eNorm.sub(Scalars.mul(x0.matMul(embeddings.transpose()), 2));     // [..., V]
+        NDArray e = NativeArrays.viewIn(embeddings, x0.getManager());
+        NDArray eNorm = e.square().sum(new int[] {1});                            // [V]
+        NDArray score = eNorm.sub(Scalars.mul(x0.matMul(e.transpose()), 2));      // [..., V]
         NDArray ids = score.argMin(-1).toType(DataType.INT64, false);
         return new Rounded(ids, embed(embeddings, ids));
     }

@@ -101,4 +101,25 @@ class GuidedDecoderTest {
             assertThrows(IllegalArgumentException.class, () -> SemanticGuidance.of(clf, "C"));
         }
     }
+
+    /**
+     * Decoding works in the caller's manager: nothing may be left in the manager that holds the model's and the
+     * classifier's parameters, however many steps run (clamping rounds x̂0 against the embedding parameter at every
+     * step, and results of ops on a parameter are created in the parameter's manager unless moved).
+     */
+    @Test
+    void decodingLeavesNothingInTheModelsManager() {
+        try (NDManager params = NDManager.newBaseManager(); NDManager work = NDManager.newBaseManager()) {
+            DiffusionLmModel model = randomModel(params);
+            FieldClassifier clf = FieldClassifierTraining.train(model, DiffusionLmTraining.process(100), corpus(), "food",
+                    sizes(), 1, 4, 1e-3, 1, params, QUIET);
+            int before = params.getManagedArrays().size();
+            for (Rounding rounding : Rounding.values()) {
+                DecodeRequest r = DecodeRequest.of(3, 8, SamplerKind.DDIM, 5).withRounding(rounding);
+                new DiffusionLmDecoder(model).decode(r, work);
+                new GuidedDecoder(model).decode(r, new SemanticGuidance(clf, "A", 0.01, 0.1, 2, 0), work);
+            }
+            assertEquals(before, params.getManagedArrays().size(), "arrays left in the parameters' manager");
+        }
+    }
 }
