@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.core.memory.GlibcMalloc;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
@@ -42,19 +43,23 @@ public final class WaveGradForwardBenchmark {
             model.initialize(manager, DataType.FLOAT32);
             NoiseSource noise = NoiseSource.seeded(0);
             int samples = frames * cfg.hop();
-            NDArray audio = noise.normal(manager, new Shape(1, samples), DataType.FLOAT32);
-            NDArray mel = noise.normal(manager, new Shape(1, cfg.nMels(), frames), DataType.FLOAT32).abs().clip(0, 1);
-            NDArray level = manager.create(new float[] {0.5f});
+            float[] audio = noise.normal(manager, new Shape(1, samples), DataType.FLOAT32).toFloatArray();
+            float[] mel = noise.normal(manager, new Shape(1, cfg.nMels(), frames), DataType.FLOAT32).abs().clip(0, 1)
+                    .toFloatArray();
             ParameterStore ps = new ParameterStore(manager, false);
             double[] ms = new double[runs];
             double[] cpuMs = new double[runs];
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             for (int i = -warmups; i < runs; i++) {
                 try (NDManager step = manager.newSubManager()) {
+                    // inputs made in the step's manager, so that every intermediate of the forward (created in the
+                    // manager of its first operand) is freed with the step instead of piling up across runs
+                    NDList inputs = new NDList(NativeArrays.copyOf(step, audio, new Shape(1, samples)),
+                            NativeArrays.copyOf(step, new float[] {0.5f}, new Shape(1)),
+                            NativeArrays.copyOf(step, mel, new Shape(1, cfg.nMels(), frames)));
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
-                    NDArray out = model.forward(ps, new NDList(audio, level, mel), false).head();
-                    out.attach(step);
+                    NDArray out = model.forward(ps, inputs, false).head();
                     float[] host = out.toFloatArray(); // materialise: libtorch CPU ops are synchronous, but be explicit
                     long t1 = System.nanoTime();
                     long c1 = os.getProcessCpuTime();
