@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.train.WaveGradTraining;
 import picocli.CommandLine.Command;
+import org.diffusion4j.samples.ResumeOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains (or resumes) a WaveGrad vocoder on a list of WAV files. */
@@ -51,9 +53,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
-    @Option(names = "--change-settings", description = "when resuming, continue with this command's --lr, --warmup "
-            + "and --checkpoint-every even where the run was started with others (e.g. a lower learning rate at the end)")
-    boolean changeSettings;
+    @Mixin
+    ResumeOptions resume;
 
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
@@ -72,7 +73,7 @@ public final class TrainCommand implements Callable<Integer> {
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
                 learningRate, warmup, ema, checkpointEvery, allowResample);
         try (NDManager manager = NDManager.newBaseManager()) {
-            long reached = WaveGradTraining.run(o, manager, System.out, changeSettings);
+            long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));
         }
         return 0;

@@ -10,6 +10,8 @@ import org.diffusion4j.image.model.UNet2DConfig;
 import org.diffusion4j.image.train.ImageDiffusionTraining;
 import org.diffusion4j.samples.ConsoleProgress;
 import picocli.CommandLine.Command;
+import org.diffusion4j.samples.ResumeOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains (or resumes) a U-Net on MNIST or on a folder of images; the run directory makes it resumable. */
@@ -31,40 +33,45 @@ public final class TrainCommand implements Callable<Integer> {
             + "(16 channels, 0.67M parameters) or wide (32 channels, attention at 14x14); default: ${DEFAULT-VALUE}")
     String mnistModel;
 
-    @Option(names = "--model-channels", defaultValue = "32", description = "U-Net base channels for --images")
+    @Option(names = "--model-channels", defaultValue = "32", description = "U-Net base channels for --images "
+            + "(default: ${DEFAULT-VALUE})")
     int modelChannels;
 
     @Option(names = "--run-dir", defaultValue = "runs/image/mnist", description = "checkpoints, model.properties, "
             + "ema.safetensors (default: ${DEFAULT-VALUE})")
     Path runDir;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "total optimiser steps of the run")
+    @Option(names = "--steps", defaultValue = "3000", description = "total optimiser steps of the run, counting "
+            + "those of earlier runs in RUN_DIR (default: ${DEFAULT-VALUE})")
     long steps;
 
-    @Option(names = "--batch", defaultValue = "64")
+    @Option(names = "--batch", defaultValue = "64", description = "images per step (default: ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "7e-4")
+    @Option(names = "--lr", defaultValue = "7e-4", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--ema", defaultValue = "0.998")
+    @Option(names = "--ema", defaultValue = "0.998", description = "EMA decay of the exported weights "
+            + "(default: ${DEFAULT-VALUE})")
     double ema;
 
-    @Option(names = "--cond-drop", defaultValue = "0.1", description = "label dropout for guidance")
+    @Option(names = "--cond-drop", defaultValue = "0.1", description = "probability that an example's label is "
+            + "replaced by the null class, for classifier-free guidance (default: ${DEFAULT-VALUE})")
     double condDrop;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250")
+    @Option(names = "--checkpoint-every", defaultValue = "250", description = "steps between checkpoints "
+            + "(default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
     @Option(names = "--flip", description = "random horizontal flips (not for digits)")
     boolean flip;
 
-    @Option(names = "--seed", defaultValue = "0")
+    @Option(names = "--seed", defaultValue = "0", description = "seed of weights, batches and noise "
+            + "(default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--change-settings", description = "when resuming, continue with this command's --lr and "
-            + "--checkpoint-every even where the run was started with others (e.g. a lower learning rate at the end)")
-    boolean changeSettings;
+    @Mixin
+    ResumeOptions resume;
 
     @Override
     public Integer call() throws Exception {
@@ -105,7 +112,7 @@ public final class TrainCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             long reached = ImageDiffusionTraining.builder().model(model).images(data).runDir(runDir).seed(seed)
                     .batchSize(batch).learningRate(lr).emaDecay(ema).condDropProbability(condDrop)
-                    .checkpointEvery(checkpointEvery).flip(flip).allowSettingChanges(changeSettings).listener(bar).build()
+                    .checkpointEvery(checkpointEvery).flip(flip).allowSettingChanges(resume.allowSettingChanges()).listener(bar).build()
                     .trainUntil(steps);
             bar.close();
             System.out.printf(Locale.ROOT, "step %d reached in %.1f s; EMA weights: %s%n", reached,

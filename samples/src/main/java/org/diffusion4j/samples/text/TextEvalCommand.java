@@ -28,6 +28,10 @@ public final class TextEvalCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "200,50,20", split = ",", description = "step counts (default: ${DEFAULT-VALUE})")
     List<Integer> steps;
 
+    @Option(names = "--mbr", defaultValue = "1", split = ",", description = "MBR candidates per sentence, a row for "
+            + "each (default: ${DEFAULT-VALUE} = no MBR)")
+    List<Integer> mbr;
+
     @Option(names = "--ddpm-n", defaultValue = "64", description = "sentences for the 2,000-step ancestral row; 0 skips it (default: ${DEFAULT-VALUE})")
     int ddpmN;
 
@@ -51,7 +55,10 @@ public final class TextEvalCommand implements Callable<Integer> {
             }
             for (String name : samplers) {
                 for (int s : steps) {
-                    TextEvaluation.print(System.out, eval.generate(new TextEvaluation.Setting(SamplerKind.parse(name), s, n), seed, manager));
+                    for (int k : mbr) {
+                        TextEvaluation.print(System.out,
+                                eval.generate(new TextEvaluation.Setting(SamplerKind.parse(name), s, n, k), seed, manager));
+                    }
                 }
             }
             if (ddpmN > 0) {

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.text.train.DiffusionLmTraining;
 import org.diffusion4j.text.train.TrainingSettings;
 import picocli.CommandLine.Command;
+import org.diffusion4j.samples.ResumeOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains (or resumes) a Diffusion-LM on E2E src1_valid through sdk-core's trainer. */
@@ -40,9 +42,8 @@ public final class TextTrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
     int checkpointEvery;
 
-    @Option(names = "--change-settings", description = "when resuming, continue with this command's --lr and "
-            + "--checkpoint-every even where the run was started with others (e.g. a lower learning rate at the end)")
-    boolean changeSettings;
+    @Mixin
+    ResumeOptions resume;
 
     @Override
     public Integer call() throws Exception {
@@ -51,7 +52,7 @@ public final class TextTrainCommand implements Callable<Integer> {
                 checkpointEvery, d.minCount(), length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout());
         try (NDManager manager = NDManager.newBaseManager()) {
             DiffusionLmTraining training = new DiffusionLmTraining(s, System.out);
-            (changeSettings ? training.allowingSettingChanges() : training)
+            (resume.allowSettingChanges() ? training.allowingSettingChanges() : training)
                     .run(DiffusionLmTraining.trainingSentences(), manager);
         }
         return 0;

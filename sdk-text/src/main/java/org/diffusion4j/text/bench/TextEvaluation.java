@@ -34,8 +34,17 @@ import org.diffusion4j.text.model.DiffusionLmModel;
  */
 public final class TextEvaluation {
 
-    /** One decoding setting to score. */
-    public record Setting(SamplerKind sampler, int steps, int count) {
+    /** One decoding setting to score: {@code mbr} candidates per sentence (1 = no MBR selection). */
+    public record Setting(SamplerKind sampler, int steps, int count, int mbr) {
+        public Setting {
+            if (mbr < 1) {
+                throw new IllegalArgumentException("mbr: expected >= 1, got " + mbr);
+            }
+        }
+
+        public Setting(SamplerKind sampler, int steps, int count) {
+            this(sampler, steps, count, 1);
+        }
     }
 
     /** One row of the quality table. */
@@ -80,9 +89,11 @@ public final class TextEvaluation {
     public Row generate(Setting s, long seed, NDManager manager) {
         DiffusionLmDecoder dec = new DiffusionLmDecoder(model);
         long t0 = System.nanoTime();
-        List<List<String>> out = dec.decode(DecodeRequest.of(s.count(), s.steps(), s.sampler(), seed), manager);
+        List<List<String>> out = dec.decode(DecodeRequest.of(s.count(), s.steps(), s.sampler(), seed).withMbr(s.mbr()),
+                manager);
         double seconds = (System.nanoTime() - t0) / 1e9 / s.count();
-        return score("diffusion " + s.sampler().cliName() + " " + s.steps() + " steps (n=" + s.count() + ")", out, seconds);
+        return score("diffusion " + s.sampler().cliName() + " " + s.steps() + " steps" + (s.mbr() > 1 ? " MBR " + s.mbr() : "")
+                + " (n=" + s.count() + ")", out, seconds);
     }
 
     /** Fraction of outputs with exactly the requested number of words, over the given word counts. */
