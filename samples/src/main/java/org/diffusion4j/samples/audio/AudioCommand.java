@@ -26,10 +26,4 @@ public final class AudioCommand implements Callable<Integer> {
         return CommandLine.ExitCode.USAGE;
     }
 
-    /** Tiny models spend their time in libtorch's thread hand-offs: one intra-op thread unless set. */
-    static void singleThreadUnlessSet() {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.audio;
 
+import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -49,7 +50,7 @@ public final class ScheduleSearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AudioCommand.singleThreadUnlessSet();
+        NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
             VocoderModel vm = VocoderModel.load(modelDir, manager);
             VocoderDataset heldOut = VocoderDataset.load(clips, vm.melSpectrogram(), false);

@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.audio;
 
+import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -61,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AudioCommand.singleThreadUnlessSet();
+        NativeSetup.singleThreadUnlessSet();
         WaveGradConfig cfg = switch (network) {
             case "small" -> WaveGradConfig.small();
             case "base" -> WaveGradConfig.base();

@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.image;
 
+import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -46,7 +47,7 @@ public final class EditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelOptions.singleThreaded();
+        NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
             ModelOptions.Loaded loaded = options.load(manager);
             ImageModel m = loaded.model();

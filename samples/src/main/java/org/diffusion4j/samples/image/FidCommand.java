@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.image;
 
+import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -33,7 +34,7 @@ public final class FidCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelOptions.singleThreaded();
+        NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
             MnistSampleEvaluation eval = new MnistSampleEvaluation(MnistClassifier.shipped(manager));
             LabeledImages test = LabeledImages.mnistTest();

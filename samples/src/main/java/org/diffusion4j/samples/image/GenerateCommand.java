@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.image;
 
+import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelOptions.singleThreaded();
+        NativeSetup.singleThreadUnlessSet();
         if (count < 1) {
             throw new IllegalArgumentException("--count: expected >= 1, got " + count);
         }

@@ -59,12 +59,6 @@ final class ModelOptions {
         return SamplerKind.fromName(sampler).create(diffusion, n, TimestepSpacing.TRAILING, true);
     }
 
-    static void singleThreaded() {
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-        }
-    }
-
     /** Guidance from a class (or none: −1) and a weight. */
     static Guidance guidance(int label, double scale) {
         return label < 0 ? Guidance.none() : Guidance.of(label, scale);

@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.image;
 
+import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -51,7 +52,7 @@ public final class OutpaintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelOptions.singleThreaded();
+        NativeSetup.singleThreadUnlessSet();
         if (crop.length != 4 || extend.length != 4) {
             throw new IllegalArgumentException("--crop/--extend: expected 4 values top,bottom,left,right, got "
                     + crop.length + "/" + extend.length);

@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.image;
 
+import org.diffusion4j.samples.NativeSetup;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -75,7 +76,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelOptions.singleThreaded();
+        NativeSetup.singleThreadUnlessSet();
         LabeledImages data;
         ImageDiffusionModel model;
         if (images == null) {

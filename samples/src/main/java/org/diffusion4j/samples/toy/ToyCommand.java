@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.toy;
 
+import org.diffusion4j.samples.NativeSetup;
 import org.diffusion4j.samples.ConsoleProgress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -64,9 +65,7 @@ public final class ToyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         // Toy tensors are tiny: one intra-op thread avoids libtorch's thread hand-off, which dominates at this size.
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-        }
+        NativeSetup.singleThreadUnlessSet();
         ToyDistribution distribution = ToyDistribution.fromName(dataset);
         List<String> samplers = "all".equalsIgnoreCase(sampler) ? List.of("ddpm", "ddim", "dpmpp2m") : List.of(sampler);
         for (String s : samplers) {
