@@ -31,7 +31,8 @@ public final class TrainCommand implements Callable<Integer> {
     boolean rgb;
 
     @Option(names = "--mnist-model", defaultValue = "shipped", description = "the U-Net trained on MNIST: shipped "
-            + "(16 channels, 0.67M parameters) or wide (32 channels, attention at 14x14); default: ${DEFAULT-VALUE}")
+            + "(the same as wide: 32 channels, attention at 14x14, 1.19M parameters) or compact (16 channels, 0.67M "
+            + "parameters, shipped until 2026-11-25); default: ${DEFAULT-VALUE}")
     String mnistModel;
 
     @Option(names = "--model-channels", defaultValue = "32", description = "U-Net base channels for --images "
@@ -84,7 +85,8 @@ public final class TrainCommand implements Callable<Integer> {
             model = switch (mnistModel) {
                 case "shipped" -> ImageDiffusionModel.mnistShippedConfig();
                 case "wide" -> ImageDiffusionModel.mnistWideConfig();
-                default -> throw new IllegalArgumentException("--mnist-model: expected shipped or wide, got "
+                case "compact" -> ImageDiffusionModel.mnistCompactConfig();
+                default -> throw new IllegalArgumentException("--mnist-model: expected shipped, wide or compact, got "
                         + mnistModel);
             };
         } else {
