@@ -35,7 +35,18 @@ class WaveGradTrainingTest {
     }
 
     private WaveGradTraining.Options options(Path run, long steps) {
-        return new WaveGradTraining.Options(TRAIN, run, micro(), steps, 2, 4, 7, 2e-4, 3, 0.9, 2, false);
+        return options(run, micro(), steps, 2e-4);
+    }
+
+    private WaveGradTraining.Options options(Path run, WaveGradConfig network, long steps, double learningRate) {
+        return new WaveGradTraining.Options(TRAIN, run, network, steps, 2, 4, 7, learningRate, 3, 0.9, 2, false);
+    }
+
+    /** A run trained for 2 steps in {@code dir/run}, its log discarded. */
+    private Path twoStepRun(NDManager m, PrintStream out) throws IOException {
+        Path run = dir.resolve("run");
+        assertEquals(2, WaveGradTraining.run(options(run, 2), m, out));
+        return run;
     }
 
     @Test
@@ -66,10 +77,8 @@ class WaveGradTrainingTest {
     void aResumedRunTakesALowerLearningRateOnlyWhenAsked() throws IOException {
         try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)) {
-            Path run = dir.resolve("run");
-            assertEquals(2, WaveGradTraining.run(options(run, 2), m, out));
-            WaveGradTraining.Options lower = new WaveGradTraining.Options(TRAIN, run, micro(), 3, 2, 4, 7, 5e-5, 3, 0.9,
-                    2, false);
+            Path run = twoStepRun(m, out);
+            WaveGradTraining.Options lower = options(run, micro(), 3, 5e-5);
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> WaveGradTraining.run(lower, m, out));
             assertTrue(e.getMessage().contains("learningRate=2.0E-4") && e.getMessage().contains("learningRate=5.0E-5"),
@@ -85,11 +94,8 @@ class WaveGradTrainingTest {
     void aResumedRunRefusesAnotherNetworkEvenWithTheSameParameterShapes() throws IOException {
         try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)) {
-            Path run = dir.resolve("run");
-            assertEquals(2, WaveGradTraining.run(options(run, 2), m, out));
-            WaveGradConfig lmntScale = micro().toBuilder().noiseLevelScale(1).build();
-            WaveGradTraining.Options other = new WaveGradTraining.Options(TRAIN, run, lmntScale, 3, 2, 4, 7, 2e-4, 3,
-                    0.9, 2, false);
+            Path run = twoStepRun(m, out);
+            WaveGradTraining.Options other = options(run, micro().toBuilder().noiseLevelScale(1).build(), 3, 2e-4);
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> WaveGradTraining.run(other, m, out, true));
             assertTrue(e.getMessage().startsWith("network: the run in") && e.getMessage().contains("noiseLevelScale=5000.0")
