@@ -1,7 +1,7 @@
 package org.diffusion4j.samples;
 
 import java.util.concurrent.Callable;
-import org.diffusion4j.core.memory.GlibcMalloc;
+import org.diffusion4j.core.runtime.GlibcMalloc;
 import org.diffusion4j.samples.toy.ToyCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

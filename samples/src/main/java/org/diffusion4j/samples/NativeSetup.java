@@ -1,6 +1,6 @@
 package org.diffusion4j.samples;
 
-import org.diffusion4j.core.nn.ConvolutionBackends;
+import org.diffusion4j.core.runtime.ConvolutionBackends;
 
 /**
  * libtorch settings the commands apply before their first tensor. They must run before DJL's engine loads, since

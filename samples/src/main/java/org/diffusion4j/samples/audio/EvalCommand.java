@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.audio;
 
-import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

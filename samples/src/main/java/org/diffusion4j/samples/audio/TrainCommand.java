@@ -1,11 +1,11 @@
 package org.diffusion4j.samples.audio;
 
-import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.train.WaveGradTraining;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import org.diffusion4j.samples.ResumeOptions;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.audio;
 
-import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -13,6 +12,7 @@ import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;

@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.image;
 
-import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.pipeline.ImageModel;
 import org.diffusion4j.image.pipeline.ImageToImage;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.image;
 
-import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDManager;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -11,6 +10,7 @@ import org.diffusion4j.image.metrics.MnistClassifier;
 import org.diffusion4j.image.metrics.MnistSampleEvaluation;
 import org.diffusion4j.image.pipeline.Generation;
 import org.diffusion4j.image.pipeline.Guidance;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

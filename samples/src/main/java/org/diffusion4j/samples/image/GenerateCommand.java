@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.image;
 
-import org.diffusion4j.samples.NativeSetup;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.pipeline.Generation;
 import org.diffusion4j.samples.ConsoleProgress;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

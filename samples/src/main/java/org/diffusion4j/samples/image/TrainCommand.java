@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.image;
 
-import org.diffusion4j.samples.NativeSetup;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -10,6 +9,7 @@ import org.diffusion4j.image.model.ImageDiffusionModel;
 import org.diffusion4j.image.model.UNet2DConfig;
 import org.diffusion4j.image.train.ImageDiffusionTraining;
 import org.diffusion4j.samples.ConsoleProgress;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import org.diffusion4j.samples.ResumeOptions;
 import picocli.CommandLine.Mixin;

@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.toy;
 
-import org.diffusion4j.samples.NativeSetup;
 import org.diffusion4j.samples.ConsoleProgress;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -25,6 +24,7 @@ import org.diffusion4j.core.training.DiffusionTrainer;
 import org.diffusion4j.core.training.TrainerConfig;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingData;
+import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

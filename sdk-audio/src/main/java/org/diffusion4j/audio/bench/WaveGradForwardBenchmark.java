@@ -10,7 +10,7 @@ import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
-import org.diffusion4j.core.memory.GlibcMalloc;
+import org.diffusion4j.core.runtime.GlibcMalloc;
 import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 

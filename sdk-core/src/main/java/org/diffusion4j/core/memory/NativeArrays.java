@@ -82,11 +82,15 @@ public final class NativeArrays {
      * model is closed. Closing the view does not free the parameter.
      */
     public static NDArray viewIn(NDArray a, NDManager manager) {
-        if (a.getManager() == manager) {
-            return a;
+        return a.getManager() == manager ? a : viewIn(a, manager, a.getShape());
+    }
+
+    /** As {@link #viewIn(NDArray, NDManager)}, reshaped to {@code shape} (one libtorch op for both). */
+    public static NDArray viewIn(NDArray a, NDManager manager, Shape shape) {
+        NDArray view = a.reshape(shape);
+        if (view.getManager() != manager) {
+            view.attach(manager);
         }
-        NDArray view = a.reshape(a.getShape());
-        view.attach(manager);
         return view;
     }
 }

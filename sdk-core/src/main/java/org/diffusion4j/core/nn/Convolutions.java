@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.convolutional.Conv2d;
+import org.diffusion4j.core.memory.NativeArrays;
 
 /**
  * 1-D and 2-D convolutions (torch.nn.functional.conv1d/conv2d semantics, groups = 1) that are correct on
@@ -119,14 +120,10 @@ public final class Convolutions {
         for (int d = 2; d < xs.dimension(); d++) {
             positions *= xs.get(d);
         }
-        // reshapes of parameters are created in the parameters' manager: move them into the caller's scope
-        NDArray w = weight.reshape(out, in);
-        w.attach(manager);
+        NDArray w = NativeArrays.viewIn(weight, manager, new Shape(out, in));
         NDArray y = w.matMul(x.reshape(batch, in, positions)); // [O, C] · [B, C, S] broadcasts to [B, O, S]
         if (bias != null) {
-            NDArray b = bias.reshape(out, 1);
-            b.attach(manager);
-            y = y.add(b);
+            y = y.add(NativeArrays.viewIn(bias, manager, new Shape(out, 1)));
         }
         return y.reshape(withDim(xs, 1, out));
     }

@@ -8,7 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
-import org.diffusion4j.core.memory.GlibcMalloc;
+import org.diffusion4j.core.runtime.GlibcMalloc;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.image.model.UNet2D;
 import org.diffusion4j.image.model.UNet2DConfig;
@@ -58,8 +59,8 @@ public final class UNetForwardBenchmark {
                         double[] ms = new double[runs];
                         for (int i = 0; i < warmup + runs; i++) {
                             try (NDManager run = call.newSubManager()) {
-                                NDList in = new NDList(run.create(x, new Shape(batch, 1, 28, 28)), run.create(tv),
-                                        run.create(yv));
+                                NDList in = new NDList(NativeArrays.copyOf(run, x, new Shape(batch, 1, 28, 28)),
+                                        NativeArrays.copyOf(run, tv), NativeArrays.copyOf(run, yv));
                                 long t0 = System.nanoTime();
                                 net.forward(ps, in, false).head().toFloatArray(); // force completion
                                 long t1 = System.nanoTime();

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Map;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
@@ -99,13 +100,8 @@ public final class GroupNorm extends AbstractBlock implements TorchNamed {
         java.util.Arrays.fill(affine, 1L);
         affine[1] = c;
         Shape affineShape = new Shape(affine);
-        // views of the parameters are created in the parameters' manager: move them into the caller's scope
-        NDArray g = gamma.reshape(affineShape);
-        g.attach(in.getManager());
-        g = g.toType(DataType.FLOAT32, false);
-        NDArray bt = beta.reshape(affineShape);
-        bt.attach(in.getManager());
-        bt = bt.toType(DataType.FLOAT32, false);
+        NDArray g = NativeArrays.viewIn(gamma, in.getManager(), affineShape).toType(DataType.FLOAT32, false);
+        NDArray bt = NativeArrays.viewIn(beta, in.getManager(), affineShape).toType(DataType.FLOAT32, false);
         NDArray out = normed.mul(g).add(bt);
         return inType == DataType.FLOAT32 ? out : out.toType(inType, false);
     }

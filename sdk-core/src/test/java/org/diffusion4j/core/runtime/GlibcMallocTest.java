@@ -1,4 +1,4 @@
-package org.diffusion4j.core.memory;
+package org.diffusion4j.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +13,7 @@ class GlibcMallocTest {
     @Test
     void afterTuningBlocksAboveGlibcsLargestDefaultThresholdComeFromTheHeapNotFromMmap() {
         assumeTrue(Platform.isLinux() && GlibcMalloc.mmappedBlocks() >= 0, "needs glibc >= 2.33");
-        GlibcMalloc.Outcome outcome = GlibcMalloc.tuneForTensors();
+        SettingOutcome outcome = GlibcMalloc.tuneForTensors();
         assertTrue(outcome.applied(), outcome.toString());
         // glibc's default threshold never exceeds 32 MB, so without the setting a 48 MB block is always mmapped.
         // (Above 64 MB, the heap size of a secondary arena, a thread other than the process's first gets mmap

@@ -1,4 +1,4 @@
-package org.diffusion4j.core.nn;
+package org.diffusion4j.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 import org.diffusion4j.core.memory.NativeArrays;
+import org.diffusion4j.core.nn.Convolutions;
 import org.junit.jupiter.api.Test;
 
 class ConvolutionBackendsTest {
@@ -36,7 +37,7 @@ class ConvolutionBackendsTest {
             assertTrue(ConvolutionBackends.setNnpackEnabled(true).applied());
             assertTrue(ConvolutionBackends.nnpackEnabled());
             float[] withNnpack = smallConvolution();
-            ConvolutionBackends.Outcome off = ConvolutionBackends.disableNnpack();
+            SettingOutcome off = ConvolutionBackends.disableNnpack();
             assertTrue(off.applied(), off.toString());
             assertFalse(ConvolutionBackends.nnpackEnabled(), "libtorch's context reads the flag we set");
             assertArrayEquals(withNnpack, smallConvolution(), 0f, "a batch-1 convolution never ran on NNPACK");

@@ -1,4 +1,4 @@
-package org.diffusion4j.core.memory;
+package org.diffusion4j.core.runtime;
 
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -52,20 +52,13 @@ public final class GlibcMalloc {
     private GlibcMalloc() {
     }
 
-    /** What {@link #tuneForTensors()} did. */
-    public record Outcome(boolean applied, String detail) {
-        @Override
-        public String toString() {
-            return (applied ? "applied: " : "not applied: ") + detail;
-        }
-    }
 
     /**
      * Sets the mmap threshold to {@link #TENSOR_MMAP_THRESHOLD}, the trim threshold to
      * {@link #TENSOR_TRIM_THRESHOLD} and the top pad to {@link #TENSOR_TOP_PAD}. On a platform without glibc's
      * {@code mallopt} (macOS, Windows, musl) it changes nothing and says why; it never throws for that.
      */
-    public static Outcome tuneForTensors() {
+    public static SettingOutcome tuneForTensors() {
         LibC libc = load();
         if (libc == null) {
             return notGlibc();
@@ -81,11 +74,11 @@ public final class GlibcMalloc {
             return notGlibc(); // musl has a libc but no mallopt
         }
         if (mmap != 1 || trim != 1 || pad != 1) {
-            return new Outcome(false, String.format(Locale.ROOT, "mallopt refused: M_MMAP_THRESHOLD=%d -> %d, "
+            return new SettingOutcome(false, String.format(Locale.ROOT, "mallopt refused: M_MMAP_THRESHOLD=%d -> %d, "
                     + "M_TRIM_THRESHOLD=%d -> %d, M_TOP_PAD=%d -> %d (1 = accepted)", TENSOR_MMAP_THRESHOLD, mmap,
                     TENSOR_TRIM_THRESHOLD, trim, TENSOR_TOP_PAD, pad));
         }
-        return new Outcome(true, String.format(Locale.ROOT, "glibc mmap threshold %d B, trim threshold %d B, "
+        return new SettingOutcome(true, String.format(Locale.ROOT, "glibc mmap threshold %d B, trim threshold %d B, "
                 + "top pad %d B", TENSOR_MMAP_THRESHOLD, TENSOR_TRIM_THRESHOLD, TENSOR_TOP_PAD));
     }
 
@@ -103,8 +96,8 @@ public final class GlibcMalloc {
         };
     }
 
-    private static Outcome notGlibc() {
-        return new Outcome(false, "no glibc mallopt on " + System.getProperty("os.name") + " "
+    private static SettingOutcome notGlibc() {
+        return new SettingOutcome(false, "no glibc mallopt on " + System.getProperty("os.name") + " "
                 + System.getProperty("os.arch"));
     }
 

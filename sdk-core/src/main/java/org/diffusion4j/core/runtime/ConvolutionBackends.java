@@ -1,4 +1,4 @@
-package org.diffusion4j.core.nn;
+package org.diffusion4j.core.runtime;
 
 import ai.djl.engine.Engine;
 import com.sun.jna.Function;
@@ -30,48 +30,45 @@ public final class ConvolutionBackends {
     private ConvolutionBackends() {
     }
 
-    /** What {@link #disableNnpack()} did. */
-    public record Outcome(boolean applied, String detail) {
-        @Override
-        public String toString() {
-            return (applied ? "applied: " : "not applied: ") + detail;
-        }
-    }
 
     /**
      * Switches NNPACK off for the whole process, loading DJL's engine first if needed. Where the engine is not
      * PyTorch or the libtorch symbols are missing (another libtorch build), it changes nothing and says why; it
      * never throws for that.
      */
-    public static Outcome disableNnpack() {
+    public static SettingOutcome disableNnpack() {
         return setNnpackEnabled(false);
     }
 
     /** {@link #disableNnpack()} and its inverse (libtorch's default is enabled). */
-    public static Outcome setNnpackEnabled(boolean enabled) {
+    public static SettingOutcome setNnpackEnabled(boolean enabled) {
         String engine = Engine.getInstance().getEngineName();
         if (!"PyTorch".equals(engine)) {
-            return new Outcome(false, "engine is " + engine + ", not PyTorch");
+            return new SettingOutcome(false, "engine is " + engine + ", not PyTorch");
         }
         try {
             NativeLibrary torch = NativeLibrary.getInstance("torch_cpu");
             Pointer context = torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]);
             torch.getFunction(SET_NNPACK).invokeVoid(new Object[] {context, enabled});
             return nnpackEnabled(torch, context) == enabled
-                    ? new Outcome(true, "libtorch NNPACK backend " + (enabled ? "on" : "off"))
-                    : new Outcome(false, "libtorch did not take NNPACK " + (enabled ? "on" : "off"));
+                    ? new SettingOutcome(true, "libtorch NNPACK backend " + (enabled ? "on" : "off"))
+                    : new SettingOutcome(false, "libtorch did not take NNPACK " + (enabled ? "on" : "off"));
         } catch (UnsatisfiedLinkError e) {
-            return new Outcome(false, "libtorch_cpu or its context symbols not found (" + e.getMessage() + ")");
+            return new SettingOutcome(false, "libtorch_cpu or its context symbols not found (" + e.getMessage() + ")");
         }
     }
 
-    /** Whether libtorch would consider NNPACK for a convolution; false outside PyTorch. */
-    public static boolean nnpackEnabled() {
+    /** Whether libtorch would consider NNPACK for a convolution; false outside PyTorch or without the symbols. */
+    static boolean nnpackEnabled() {
         if (!"PyTorch".equals(Engine.getInstance().getEngineName())) {
             return false;
         }
-        NativeLibrary torch = NativeLibrary.getInstance("torch_cpu");
-        return nnpackEnabled(torch, torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]));
+        try {
+            NativeLibrary torch = NativeLibrary.getInstance("torch_cpu");
+            return nnpackEnabled(torch, torch.getFunction(GLOBAL_CONTEXT).invokePointer(new Object[0]));
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     private static boolean nnpackEnabled(NativeLibrary torch, Pointer context) {
