@@ -23,7 +23,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--run-dir", defaultValue = "runs/audio/small", description = "run directory (default: ${DEFAULT-VALUE})")
     Path runDir;
 
-    @Option(names = "--network", defaultValue = "small", description = "small or base (default: ${DEFAULT-VALUE})")
+    @Option(names = "--network", defaultValue = "small", description = "small, wide or base (default: ${DEFAULT-VALUE})")
     String network;
 
     @Option(names = "--noise-level-scale", description = "multiplier of the noise level √ᾱ before its sinusoidal "
@@ -65,8 +65,9 @@ public final class TrainCommand implements Callable<Integer> {
         NativeSetup.singleThreadUnlessSet();
         WaveGradConfig cfg = switch (network) {
             case "small" -> WaveGradConfig.small();
+            case "wide" -> WaveGradConfig.wide();
             case "base" -> WaveGradConfig.base();
-            default -> throw new IllegalArgumentException("--network: expected small or base, got " + network);
+            default -> throw new IllegalArgumentException("--network: expected small, wide or base, got " + network);
         };
         if (noiseLevelScale != null) {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();

@@ -11,6 +11,7 @@ import java.util.Arrays;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.core.runtime.GlibcMalloc;
+import org.diffusion4j.core.runtime.ResidentMemory;
 import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 
@@ -18,7 +19,8 @@ import org.diffusion4j.core.random.NoiseSource;
  * Times one forward pass of the base WaveGrad (15.9M parameters) on 1 s of 22.05 kHz audio
  * (22,200 samples = 74 mel frames × hop 300), batch 1, inference mode. Prints every run and the median.
  * A plain main, not a unit test: timings are never asserted. Besides wall time it reports the process
- * CPU time per forward (all threads), which stays meaningful when other processes share the cores.
+ * CPU time per forward (all threads), which stays meaningful when other processes share the cores, and the
+ * peak resident set during the runs ({@link ResidentMemory}).
  *
  * <p>Arguments: [warmups=3] [runs=15] [frames=74] [malloc=tuned|default]: see
  * {@link GlibcMalloc#applyMode}.
@@ -50,6 +52,8 @@ public final class WaveGradForwardBenchmark {
             double[] ms = new double[runs];
             double[] cpuMs = new double[runs];
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long residentBefore = ResidentMemory.currentBytes().orElse(-1);
+            ResidentMemory.resetPeak();
             for (int i = -warmups; i < runs; i++) {
                 try (NDManager step = manager.newSubManager()) {
                     // inputs made in the step's manager, so that every intermediate of the forward (created in the
@@ -83,6 +87,8 @@ public final class WaveGradForwardBenchmark {
             double cpuMedian = runs % 2 == 1 ? cpuSorted[runs / 2] : (cpuSorted[runs / 2 - 1] + cpuSorted[runs / 2]) / 2;
             System.out.printf("median %.1f ms, min %.1f ms, RTF per forward %.3f; process CPU time per forward: median %.1f ms%n",
                     median, sorted[0], median / 1000.0 / (samples / 22050.0), cpuMedian);
+            System.out.printf("resident set: %,d MB before the runs (model and inputs made), peak %,d MB during them%n",
+                    residentBefore >> 20, ResidentMemory.peakBytes().orElse(-1) >> 20);
         }
     }
 }

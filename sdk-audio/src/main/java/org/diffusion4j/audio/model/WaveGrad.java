@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import org.diffusion4j.core.nn.ConvolutionLayer;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -16,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.diffusion4j.core.memory.NativeArrays;
+import org.diffusion4j.core.nn.ConvolutionLayer;
 
 /**
  * The WaveGrad network (Chen et al. 2021) in lmnt-com/wavegrad's layout, as a DJL block.
@@ -140,20 +141,32 @@ public final class WaveGrad extends AbstractBlock {
         long samples = out[0].get(2);
         NDArray x = audio.reshape(batch, 1, samples);
 
+        // Each block runs in its own scope and each activation is closed once nothing reads it
+        // (NativeArrays.freeingIntermediates): DJL would otherwise keep every activation of the forward alive
+        // until the caller's scope closes (about 300 arrays of up to channels × samples floats for the base model).
         List<NDList> modulation = new ArrayList<>();
-        x = inputConv.forward(ps, new NDList(x), training).head();
-        modulation.add(films.get(0).forward(ps, new NDList(x, level), training));
-        for (int i = 0; i < down.size(); i++) {
-            x = down.get(i).forward(ps, new NDList(x), training).head();
-            modulation.add(films.get(i + 1).forward(ps, new NDList(x, level), training));
+        x = NativeArrays.freeingIntermediates(x, false, in -> inputConv.forward(ps, new NDList(in), training).head());
+        for (int i = 0; i <= down.size(); i++) {
+            FiLM film = films.get(i);
+            modulation.add(NativeArrays.freeingIntermediatesList(x, false,
+                    in -> film.forward(ps, new NDList(in, level), training), level));
+            if (i < down.size()) {
+                DBlock block = down.get(i);
+                x = NativeArrays.freeingIntermediates(x, true, in -> block.forward(ps, new NDList(in), training).head());
+            }
         }
-        NDArray y = firstConv.forward(ps, new NDList(mel), training).head();
+        x.close();
+        NDArray y = NativeArrays.freeingIntermediates(mel, false, in -> firstConv.forward(ps, new NDList(in), training).head());
         int n = up.size();
         for (int i = 0; i < n; i++) {
             NDList shiftScale = modulation.get(n - 1 - i);
-            y = up.get(i).forward(ps, new NDList(y, shiftScale.get(0), shiftScale.get(1)), training).head();
+            UBlock block = up.get(i);
+            y = NativeArrays.freeingIntermediates(y, true,
+                    in -> block.forward(ps, new NDList(in, shiftScale.get(0), shiftScale.get(1)), training).head(),
+                    shiftScale.get(0), shiftScale.get(1));
+            shiftScale.close();
         }
-        return new NDList(lastConv.forward(ps, new NDList(y), training).head());
+        return new NDList(NativeArrays.freeingIntermediates(y, true, in -> lastConv.forward(ps, new NDList(in), training).head()));
     }
 
     /** Validates the three input shapes and returns {@code [N, 1, T]}. */

@@ -96,6 +96,16 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
                 .melEmbedChannels(128).noiseLevelScale(1).build();
     }
 
+    /**
+     * {@link #small()} with twice the channels where the waveform is made at the two highest rates (up channels
+     * 64,64,32,32,32; first down conv 32; down channels 32,32,32,64): the shipped small model's 2–8 kHz deficit
+     * pointed at its 16-channel full-rate blocks (sdk-audio/models/wavegrad-small/MODEL.md).
+     */
+    public static WaveGradConfig wide() {
+        return builder().upChannels(64, 64, 32, 32, 32).firstDownChannels(32).downChannels(32, 32, 32, 64)
+                .melEmbedChannels(128).noiseLevelScale(1).build();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

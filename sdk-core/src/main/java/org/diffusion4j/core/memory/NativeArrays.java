@@ -1,8 +1,12 @@
 package org.diffusion4j.core.memory;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * Creates NDArrays from Java data in memory that libtorch owns.
@@ -92,5 +96,60 @@ public final class NativeArrays {
             view.attach(manager);
         }
         return view;
+    }
+
+    /**
+     * Computes {@code layer(input)} in a sub-manager of {@code input}'s manager and returns the result attached to
+     * that manager, so every intermediate array the layer creates is freed when it returns.
+     *
+     * <p>Why: DJL frees an op's result only when its manager closes, so a network forward run in one scope keeps
+     * every activation of every layer until the forward ends (a Python forward frees each as soon as nothing refers
+     * to it). Scoping each layer bounds the peak to what the network still needs (its skip connections) plus one
+     * layer's intermediates. Safe under autograd with the PyTorch engine: closing a DJL handle drops one reference,
+     * and the graph keeps its own references to what backward needs (as when a whole forward scope closes before
+     * {@code backward}; arrays made from Java data must still be made with this class, see the class comment).
+     *
+     * @param input         the layer's input; with {@code consumeInput} it is closed with the layer's scope (pass
+     *                      true only for an array nothing else reads later), otherwise it returns to its manager
+     * @param layer         the computation; results of ops on {@code input} or {@code borrowed} land in the scope
+     * @param borrowed      other arrays the layer reads (e.g. a time embedding): moved into the scope for the call
+     *                      and returned to their managers afterwards, so results derived from them are freed too
+     * @return the layer's output, owned by {@code input}'s manager (before the call)
+     */
+    public static NDArray freeingIntermediates(NDArray input, boolean consumeInput, UnaryOperator<NDArray> layer,
+            NDArray... borrowed) {
+        Objects.requireNonNull(layer, "layer");
+        return freeingIntermediatesList(input, consumeInput, in -> new NDList(layer.apply(in)), borrowed).head();
+    }
+
+    /** As {@link #freeingIntermediates}, for a layer with several outputs (all attached to input's manager). */
+    public static NDList freeingIntermediatesList(NDArray input, boolean consumeInput, Function<NDArray, NDList> layer,
+            NDArray... borrowed) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(layer, "layer");
+        NDManager owner = input.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            if (consumeInput) {
+                input.attach(scope);
+            } else {
+                input.tempAttach(scope);
+            }
+            for (NDArray b : borrowed) {
+                if (b == input) {
+                    throw new IllegalArgumentException("borrowed: expected arrays other than input, got input itself");
+                }
+                b.tempAttach(scope);
+            }
+            NDList out = layer.apply(input);
+            for (NDArray o : out) {
+                for (NDArray b : borrowed) {
+                    if (o == b) {
+                        throw new IllegalStateException("layer: returned a borrowed array; expected a new array or input");
+                    }
+                }
+            }
+            out.attach(owner);
+            return out;
+        }
     }
 }

@@ -3,6 +3,7 @@ package org.diffusion4j.core.memory;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -85,6 +86,57 @@ class NativeArraysTest {
             assertArrayEquals(new float[] {1, 100, 10, 1000}, w.getGradient().toFloatArray());
             scope.close();
             assertArrayEquals(new float[] {1, 2, 3, 4}, w.toFloatArray(), "closing the view's scope keeps the parameter");
+        }
+    }
+
+    @Test
+    void freeingIntermediatesLeavesOnlyTheOutputAndKeepsInputAndBorrowedArrays() {
+        try (NDManager owner = NDManager.newBaseManager(); NDManager other = NDManager.newBaseManager()) {
+            NDArray x = NativeArrays.copyOf(owner, new float[] {1, 2, 3}, new Shape(3));
+            NDArray emb = NativeArrays.copyOf(other, new float[] {10, 20, 30}, new Shape(3));
+            int ownerBefore = owner.getManagedArrays().size();
+            int otherBefore = other.getManagedArrays().size();
+            // (x·2 + emb)·x: three intermediates and one result
+            NDArray y = NativeArrays.freeingIntermediates(x, false, in -> in.mul(2).add(emb.mul(1)).mul(in), emb);
+            assertEquals(ownerBefore + 1, owner.getManagedArrays().size(), "arrays in the input's manager");
+            assertEquals(otherBefore, other.getManagedArrays().size(), "arrays in the borrowed array's manager");
+            assertSame(owner, y.getManager());
+            assertSame(owner, x.getManager());
+            assertSame(other, emb.getManager());
+            assertArrayEquals(new float[] {12, 48, 108}, y.toFloatArray());
+            assertArrayEquals(new float[] {1, 2, 3}, x.toFloatArray());
+            assertArrayEquals(new float[] {10, 20, 30}, emb.toFloatArray());
+
+            NDArray z = NativeArrays.freeingIntermediates(y, true, in -> in.add(1));
+            assertTrue(y.isReleased(), "a consumed input is closed with the scope");
+            assertArrayEquals(new float[] {13, 49, 109}, z.toFloatArray());
+            assertThrows(IllegalArgumentException.class, () -> NativeArrays.freeingIntermediates(x, false, in -> in.add(1), x));
+        }
+    }
+
+    @Test
+    void gradientsFlowThroughLayersWhoseIntermediatesWereFreed() throws InterruptedException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray w = NativeArrays.copyOf(m, new float[] {0.5f, -1.5f, 2f}, new Shape(3));
+            w.setRequiresGradient(true);
+            try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+                NDArray loss;
+                try (NDManager forward = m.newSubManager()) {
+                    NDArray x = NativeArrays.copyOf(forward, new float[] {1f, 2f, 3f}, new Shape(3));
+                    // h = (x·w)², then loss = Σ h·x: backward needs x·w and x, whose handles are closed by then
+                    NDArray h = NativeArrays.freeingIntermediates(x, false, in -> {
+                        NDArray xw = in.mul(NativeArrays.viewIn(w, in.getManager()));
+                        return xw.mul(xw);
+                    });
+                    NDArray out = NativeArrays.freeingIntermediates(h, true, in -> in.mul(x).sum());
+                    out.attach(m);
+                    loss = out;
+                }
+                FreedMemory.collectAndOverwrite(m);
+                gc.backward(loss);
+            }
+            // d/dw Σ x³w² = 2·x³·w
+            assertArrayEquals(new float[] {2 * 1 * 0.5f, 2 * 8 * -1.5f, 2 * 27 * 2f}, w.getGradient().toFloatArray(), 1e-5f);
         }
     }
 }

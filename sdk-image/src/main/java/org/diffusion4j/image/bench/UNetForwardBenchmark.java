@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import org.diffusion4j.core.runtime.GlibcMalloc;
+import org.diffusion4j.core.runtime.ResidentMemory;
 import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.image.model.UNet2D;
@@ -19,7 +20,8 @@ import org.diffusion4j.image.model.UNet2DConfig;
  * batch 1, 16, 64: median of {@code runs} timed forwards after {@code warmup} untimed ones.
  * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3] [malloc=tuned|default] [batches=1,16,64]
  * [configs=small,production]}: see {@link GlibcMalloc#applyMode}. Each forward runs in its own sub-manager, so
- * the activations of one run are freed before the next. Not a unit test: timings are printed only.
+ * the activations of one run are freed before the next. The peak resident set is reset before each batch size
+ * ({@link ResidentMemory}) and reported after it: the process's whole footprint, model and JVM included. Not a unit test: timings are printed only.
  */
 public final class UNetForwardBenchmark {
 
@@ -35,8 +37,8 @@ public final class UNetForwardBenchmark {
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
         System.out.println("engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
                 + ", cores " + Runtime.getRuntime().availableProcessors());
-        System.out.println("| config | params | batch | median ms | min ms | images/s |");
-        System.out.println("| --- | --- | --- | --- | --- | --- |");
+        System.out.println("| config | params | batch | median ms | min ms | images/s | peak RSS MB |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
         for (String name : configs) {
             UNet2DConfig config = switch (name) {
                 case "small" -> UNet2DConfig.mnistSmall();
@@ -47,6 +49,7 @@ public final class UNetForwardBenchmark {
                 UNet2D net = new UNet2D(config, 0).initialize(m);
                 ParameterStore ps = new ParameterStore(m, false);
                 for (int batch : batches) {
+                    ResidentMemory.resetPeak();
                     try (NDManager call = m.newSubManager()) {
                         float[] x = NoiseSource.seeded(batch).normal(call, new Shape(batch, 1, 28, 28), DataType.FLOAT32)
                                 .toFloatArray();
@@ -71,8 +74,9 @@ public final class UNetForwardBenchmark {
                         }
                         Arrays.sort(ms);
                         double median = runs % 2 == 1 ? ms[runs / 2] : (ms[runs / 2 - 1] + ms[runs / 2]) / 2;
-                        System.out.printf("| %s | %,d | %d | %.1f | %.1f | %.0f |%n", name, net.parameterCount(), batch,
-                                median, ms[0], batch * 1000.0 / median);
+                        System.out.printf("| %s | %,d | %d | %.1f | %.1f | %.0f | %s |%n", name, net.parameterCount(), batch,
+                                median, ms[0], batch * 1000.0 / median, ResidentMemory.peakBytes().stream()
+                                        .mapToObj(b -> String.format("%,d", b >> 20)).findFirst().orElse("n/a"));
                     }
                 }
             }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.diffusion4j.core.memory.NativeArrays;
 
 /** unet.py's {@code TimestepEmbedSequential}: layers applied in order, each given the embedding. */
 final class LayerSequence extends EmbeddedLayer {
@@ -33,11 +34,16 @@ final class LayerSequence extends EmbeddedLayer {
         return s;
     }
 
+    /**
+     * Each layer runs in its own scope ({@link NativeArrays#freeingIntermediates}): its intermediates are freed when
+     * it returns, and the output of a layer is freed once the next one has read it, so a forward holds one layer's
+     * activations at a time besides the U-Net's skip connections. {@code h} itself is left to the caller.
+     */
     @Override
     NDArray apply(ParameterStore ps, NDArray h, NDArray emb, boolean training) {
         NDArray out = h;
         for (EmbeddedLayer l : layers) {
-            out = l.apply(ps, out, emb, training);
+            out = NativeArrays.freeingIntermediates(out, out != h, in -> l.apply(ps, in, emb, training), emb);
         }
         return out;
     }

@@ -37,8 +37,9 @@ import org.diffusion4j.core.nn.TimestepEmbedding;
  * {@link #initialize} allocates them and then fills them with PyTorch's default initialisation drawn
  * from {@code NoiseSource.seeded(initSeed)}, so the same seed gives the same model everywhere.
  *
- * <p>Memory: every intermediate array of a forward lives in a sub-manager closed at the end of the
- * forward; only the output is attached to the manager of {@code x}.
+ * <p>Memory: a forward runs in a sub-manager closed at its end; only the output is attached to the manager of
+ * {@code x}. Inside it each layer runs in its own scope and every activation is closed once nothing reads it, so
+ * the peak is the skip connections plus one layer's intermediates, not every activation of the forward.
  */
 public final class UNet2D extends Composite {
 
@@ -206,7 +207,14 @@ public final class UNet2D extends Composite {
         }
         h = middleBlock.apply(ps, h, emb, training);
         for (LayerSequence block : outputBlocks) {
-            h = block.apply(ps, NDArrays.concat(new NDList(h, hs.pop()), 1), emb, training);
+            NDArray skip = hs.pop();
+            NDArray joined = NDArrays.concat(new NDList(h, skip), 1);
+            // free each activation once nothing reads it (DJL would keep all to the end of the forward;
+            // autograd holds its own references to what backward needs)
+            h.close();
+            skip.close();
+            h = block.apply(ps, joined, emb, training);
+            joined.close();
         }
         h = EmbeddedLayer.silu(outNorm.forward(ps, new NDList(h), training).head());
         return outConv.forward(ps, new NDList(h), training).head();

@@ -218,6 +218,72 @@ class UNet2DTest {
         }
     }
 
+    /**
+     * Backward through the per-layer scopes (each activation's handle closed once read) against central finite
+     * differences: for every parameter, at its element of largest gradient, of L = Σ out·r with fixed random r.
+     */
+    @org.junit.jupiter.api.Test
+    void gradientsMatchFiniteDifferencesWithIntermediatesFreedDuringTheForward() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            UNet2DConfig c = UNet2DConfig.builder().inChannels(1).modelChannels(8).outChannels(1).channelMult(1, 2)
+                    .numResBlocks(1).attentionResolutions(2).numHeads(2).normGroups(4).useScaleShiftNorm(true)
+                    .numClasses(2).nullClass(true).build();
+            UNet2D net = new UNet2D(c).initialize(m);
+            randomise(net, 21);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = NoiseSource.seeded(6).normal(m, new Shape(2, 1, 8, 8), DataType.FLOAT32);
+            NDArray r = NoiseSource.seeded(7).normal(m, new Shape(2, 1, 8, 8), DataType.FLOAT32);
+            NDArray t = m.create(new long[] {3, 40});
+            NDArray y = m.create(new long[] {1, 2});
+            java.util.function.DoubleSupplier loss = () -> {
+                try (NDManager call = m.newSubManager()) {
+                    x.tempAttach(call);
+                    return net.forward(ps, new NDList(x, t, y), false).head().mul(r).sum().getFloat();
+                }
+            };
+            for (Parameter p : net.namedParameters().values()) {
+                p.getArray().setRequiresGradient(true);
+            }
+            try (NDManager call = m.newSubManager(); GradientCollector gc = m.getEngine().newGradientCollector()) {
+                x.tempAttach(call);
+                gc.backward(net.forward(ps, new NDList(x, t, y), true).head().mul(r).sum());
+            }
+            Map<String, float[]> grads = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+                grads.put(e.getKey(), e.getValue().getArray().getGradient().toFloatArray());
+                e.getValue().getArray().setRequiresGradient(false);
+            }
+            double h = 1e-2;
+            int checked = 0;
+            for (Map.Entry<String, Parameter> e : net.namedParameters().entrySet()) {
+                float[] g = grads.get(e.getKey());
+                int k = 0;
+                for (int i = 1; i < g.length; i++) {
+                    k = Math.abs(g[i]) > Math.abs(g[k]) ? i : k;
+                }
+                if (g[k] == 0) {
+                    continue; // e.g. the null class's embedding row: no sample uses it
+                }
+                NDArray w = e.getValue().getArray();
+                float[] v = w.toFloatArray();
+                float orig = v[k];
+                v[k] = (float) (orig + h);
+                org.diffusion4j.core.memory.NativeArrays.copyInto(w, v);
+                double up = loss.getAsDouble();
+                v[k] = (float) (orig - h);
+                org.diffusion4j.core.memory.NativeArrays.copyInto(w, v);
+                double down = loss.getAsDouble();
+                v[k] = orig;
+                org.diffusion4j.core.memory.NativeArrays.copyInto(w, v);
+                double fd = (up - down) / (2 * h);
+                // float32 forward: loss ~ 10 carries ~1e-6 rounding, / 2h -> 1e-4; curvature over h adds ~1 %
+                assertEquals(g[k], fd, 0.03 * Math.abs(g[k]) + 2e-3, e.getKey() + "[" + k + "]");
+                checked++;
+            }
+            assertTrue(checked >= net.namedParameters().size() - 1, "checked " + checked + " parameters");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void gradientsReachEveryParameterAfterTheForwardScopeCloses() {
         try (NDManager m = NDManager.newBaseManager()) {
