@@ -90,6 +90,17 @@ class WaveGradTest {
         }
     }
 
+    /** Every parameter drawn from N(0, std²) (zero-initialised layers would hide parts of the computation). */
+    static void randomise(WaveGrad model, Random r, double std) {
+        for (Parameter p : model.parameters().values()) {
+            float[] v = new float[(int) p.getArray().size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (std * r.nextGaussian());
+            }
+            org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
+        }
+    }
+
     /**
      * Backward through the per-block scopes of the forward (each activation's handle closed once read) against
      * central finite differences: for every parameter, at its element of largest gradient, of L = Σ out·r.
@@ -101,13 +112,7 @@ class WaveGradTest {
             WaveGrad model = new WaveGrad(cfg);
             model.initialize(m, DataType.FLOAT32);
             Random r = new Random(5);
-            for (Parameter p : model.parameters().values()) {
-                float[] v = new float[(int) p.getArray().size()];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (0.2 * r.nextGaussian());
-                }
-                org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
-            }
+            randomise(model, r, 0.2);
             int batch = 2;
             int frames = 3;
             int t = frames * cfg.hop();
@@ -124,20 +129,14 @@ class WaveGradTest {
                     return model.forward(ps, new NDList(audio, level, mel), false).head().mul(weights).sum().getFloat();
                 }
             };
-            for (Parameter p : model.parameters().values()) {
-                p.getArray().setRequiresGradient(true);
-            }
-            try (NDManager call = m.newSubManager();
-                    ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
-                audio.tempAttach(call);
-                mel.tempAttach(call);
-                gc.backward(model.forward(ps, new NDList(audio, level, mel), true).head().mul(weights).sum());
-            }
-            Map<String, float[]> grads = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
-                grads.put(e.getKey(), e.getValue().getArray().getGradient().toFloatArray());
-                e.getValue().getArray().setRequiresGradient(false);
-            }
+            Map<String, float[]> grads = FiniteDifferences.gradients(model.parameters(), () -> {
+                try (NDManager call = m.newSubManager();
+                        ai.djl.training.GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    audio.tempAttach(call);
+                    mel.tempAttach(call);
+                    gc.backward(model.forward(ps, new NDList(audio, level, mel), true).head().mul(weights).sum());
+                }
+            });
             double h = 1e-3;
             for (Map.Entry<String, Parameter> e : model.parameters().entrySet()) {
                 float[] g = grads.get(e.getKey());
@@ -160,13 +159,7 @@ class WaveGradTest {
                 model.initialize(m, DataType.FLOAT32);
                 Random r = new Random(11);
                 // non-zero biases so that bias handling is checked too
-                for (Parameter p : model.parameters().values()) {
-                    float[] v = new float[(int) p.getArray().size()];
-                    for (int i = 0; i < v.length; i++) {
-                        v[i] = (float) (0.4 * r.nextGaussian());
-                    }
-                    org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
-                }
+                randomise(model, r, 0.4);
                 int batch = 2;
                 int frames = 3;
                 int t = frames * cfg.hop();

@@ -1,6 +1,9 @@
 package org.diffusion4j.core.testing;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.diffusion4j.core.memory.NativeArrays;
 
@@ -8,6 +11,24 @@ import org.diffusion4j.core.memory.NativeArrays;
 public final class FiniteDifferences {
 
     private FiniteDifferences() {
+    }
+
+    /**
+     * Gradients of every parameter after {@code backward} (which records a forward and calls backward): gradient
+     * recording is switched on for the parameters before and off after, so later finite-difference losses run
+     * without it.
+     */
+    public static Map<String, float[]> gradients(Map<String, Parameter> parameters, Runnable backward) {
+        for (Parameter p : parameters.values()) {
+            p.getArray().setRequiresGradient(true);
+        }
+        backward.run();
+        Map<String, float[]> grads = new LinkedHashMap<>();
+        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+            grads.put(e.getKey(), e.getValue().getArray().getGradient().toFloatArray());
+            e.getValue().getArray().setRequiresGradient(false);
+        }
+        return grads;
     }
 
     /** Index of the element of largest magnitude (the first on ties). */
