@@ -219,6 +219,13 @@ class UNet2DTest {
         }
     }
 
+    /** 8 channels, two levels, attention at the second, scale-shift norm, 2 classes + null: every kind of layer. */
+    static UNet2DConfig tinyClassConditional() {
+        return UNet2DConfig.builder().inChannels(1).modelChannels(8).outChannels(1).channelMult(1, 2)
+                .numResBlocks(1).attentionResolutions(2).numHeads(2).normGroups(4).useScaleShiftNorm(true)
+                .numClasses(2).nullClass(true).build();
+    }
+
     /**
      * Backward through the per-layer scopes (each activation's handle closed once read) against central finite
      * differences: for every parameter, at its element of largest gradient, of L = Σ out·r with fixed random r.
@@ -226,9 +233,7 @@ class UNet2DTest {
     @org.junit.jupiter.api.Test
     void gradientsMatchFiniteDifferencesWithIntermediatesFreedDuringTheForward() {
         try (NDManager m = NDManager.newBaseManager()) {
-            UNet2DConfig c = UNet2DConfig.builder().inChannels(1).modelChannels(8).outChannels(1).channelMult(1, 2)
-                    .numResBlocks(1).attentionResolutions(2).numHeads(2).normGroups(4).useScaleShiftNorm(true)
-                    .numClasses(2).nullClass(true).build();
+            UNet2DConfig c = tinyClassConditional();
             UNet2D net = new UNet2D(c).initialize(m);
             randomise(net, 21);
             ParameterStore ps = new ParameterStore(m, false);
@@ -268,9 +273,7 @@ class UNet2DTest {
     @org.junit.jupiter.api.Test
     void gradientsReachEveryParameterAfterTheForwardScopeCloses() {
         try (NDManager m = NDManager.newBaseManager()) {
-            UNet2DConfig c = UNet2DConfig.builder().inChannels(1).modelChannels(8).outChannels(1).channelMult(1, 2)
-                    .numResBlocks(1).attentionResolutions(2).numHeads(2).normGroups(4).useScaleShiftNorm(true)
-                    .numClasses(2).nullClass(true).build();
+            UNet2DConfig c = tinyClassConditional();
             UNet2D net = new UNet2D(c).initialize(m);
             randomise(net, 9);
             for (Parameter p : net.namedParameters().values()) {
