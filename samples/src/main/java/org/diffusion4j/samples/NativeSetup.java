@@ -29,8 +29,6 @@ public final class NativeSetup {
      * image at batch 1; {@link ConvolutionBackends}). {@code -Ddiffusion4j.nnpack=on} leaves it on.
      */
     public static void quietConvolutions() {
-        if (!"on".equals(System.getProperty("diffusion4j.nnpack"))) {
-            ConvolutionBackends.disableNnpack();
-        }
+        ConvolutionBackends.applyNnpackProperty();
     }
 }

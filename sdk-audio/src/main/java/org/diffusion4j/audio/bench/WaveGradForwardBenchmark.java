@@ -10,6 +10,7 @@ import ai.djl.training.ParameterStore;
 import java.util.Arrays;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.core.runtime.ConvolutionBackends;
 import org.diffusion4j.core.runtime.GlibcMalloc;
 import org.diffusion4j.core.runtime.ResidentMemory;
 import org.diffusion4j.core.memory.NativeArrays;
@@ -36,6 +37,7 @@ public final class WaveGradForwardBenchmark {
         int frames = args.length > 2 ? Integer.parseInt(args[2]) : 74;
         System.out.println(GlibcMalloc.applyMode(args.length > 3 ? args[3] : "tuned")
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
+        System.out.println(ConvolutionBackends.applyNnpackProperty()); // as the samples CLI
         if (runs < 1 || warmups < 0 || frames < 1) {
             throw new IllegalArgumentException("expected warmups >= 0, runs >= 1, frames >= 1; got " + Arrays.toString(args));
         }

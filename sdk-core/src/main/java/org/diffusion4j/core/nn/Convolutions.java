@@ -30,11 +30,14 @@ import org.diffusion4j.core.memory.NativeArrays;
  * for; autograd carries gradients through the padding (the extra channels get none). Models whose channel counts
  * are multiples of 16 pay nothing; the rest pay for the extra channels. Other devices pass straight through.
  *
- * <p>Pointwise convolutions (every kernel dimension 1, stride 1, no padding) are computed as the matrix product
- * W[O, C]·x[B, C, S] + b on every device: the same sum, with no blocked layout to pad. On CPU with one thread and a
- * batch below 16, libtorch would otherwise route them to its NNPACK check, which fails on AVX-512 machines without
- * NNPACK support and logs "Could not initialize NNPACK! Reason: Unsupported hardware." for every call (54 lines per
- * 6-step WaveGrad vocoding), and then to its im2col convolution.
+ * <p>Pointwise convolutions (every kernel dimension 1, stride 1, no padding) below a batch of
+ * {@link #POINTWISE_CONVOLUTION_BATCH} are computed as matrix products on every device: at batch 1 one plain
+ * W[O, C]·x[C, S] (as fast as libtorch's own 1×1 path), for other small batches the broadcast W[O, C]·x[B, C, S]. On
+ * CPU with one thread and a batch below 16, libtorch would otherwise route them to its NNPACK check, which fails on
+ * AVX-512 machines without NNPACK support and logs "Could not initialize NNPACK! Reason: Unsupported hardware." for
+ * every call (54 lines per 6-step WaveGrad vocoding), and then to its im2col convolution. From a batch of 16 on
+ * libtorch always takes oneDNN (its heuristic, never NNPACK), which is 1.2–2.5× faster than any matrix-product form
+ * (docs/benchmarks.md), so those go through the convolution, channel padding included.
  */
 public final class Convolutions {
 
@@ -47,6 +50,12 @@ public final class Convolutions {
      * 64, 96, 128 or 160.
      */
     public static final int STRIDED_INPUT_BLOCK = 32;
+
+    /**
+     * From this batch size on, pointwise convolutions run as convolutions: libtorch 2.7.1 sends every float32 CPU
+     * convolution with a batch of 16 or more to oneDNN.
+     */
+    public static final int POINTWISE_CONVOLUTION_BATCH = 16;
 
     private Convolutions() {
     }
@@ -81,7 +90,7 @@ public final class Convolutions {
     private static NDArray convolve(int dims, NDArray x, NDArray weight, NDArray bias, int stride, int padding,
             int dilation) {
         check(dims, x, weight, bias, stride, padding, dilation);
-        if (stride == 1 && padding == 0 && isPointwise(weight)) {
+        if (stride == 1 && padding == 0 && isPointwise(weight) && x.getShape().get(0) < POINTWISE_CONVOLUTION_BATCH) {
             return pointwise(x, weight, bias);
         }
         long in = weight.getShape().get(1);
@@ -109,7 +118,7 @@ public final class Convolutions {
         return true;
     }
 
-    /** y[b, o, s] = Σ_c W[o, c]·x[b, c, s] + bias[o] over the flattened spatial positions s. */
+    /** y[b, o, s] = Σ_c W[o, c]·x[b, c, s] + bias[o] over the flattened spatial positions s (batch below 16). */
     private static NDArray pointwise(NDArray x, NDArray weight, NDArray bias) {
         NDManager manager = x.getManager();
         Shape xs = x.getShape();
@@ -121,7 +130,10 @@ public final class Convolutions {
             positions *= xs.get(d);
         }
         NDArray w = NativeArrays.viewIn(weight, manager, new Shape(out, in));
-        NDArray y = w.matMul(x.reshape(batch, in, positions)); // [O, C] · [B, C, S] broadcasts to [B, O, S]
+        // batch 1: one [O, C]·[C, S] product with a contiguous result; the broadcast form would multiply x's
+        // transpose and return a transposed view (20-50 % slower at the U-Net's attention sizes)
+        NDArray y = batch == 1 ? w.matMul(x.reshape(in, positions))
+                : w.matMul(x.reshape(batch, in, positions)); // [O, C] · [B, C, S] broadcasts to [B, O, S]
         if (bias != null) {
             y = y.add(NativeArrays.viewIn(bias, manager, new Shape(out, 1)));
         }

@@ -23,6 +23,9 @@ import com.sun.jna.Pointer;
  */
 public final class ConvolutionBackends {
 
+    /** System property read by {@link #applyNnpackProperty()}: {@code on} keeps libtorch's NNPACK backend. */
+    public static final String NNPACK_PROPERTY = "diffusion4j.nnpack";
+
     private static final String GLOBAL_CONTEXT = "_ZN2at13globalContextEv";
     private static final String SET_NNPACK = "_ZN2at7Context20setUserEnabledNNPACKEb";
     private static final String GET_NNPACK = "_ZNK2at7Context17userEnabledNNPACKEv";
@@ -38,6 +41,23 @@ public final class ConvolutionBackends {
      */
     public static SettingOutcome disableNnpack() {
         return setNnpackEnabled(false);
+    }
+
+    /**
+     * What the samples CLI and the benchmarks apply at start-up: {@link #disableNnpack()} unless the system
+     * property {@value #NNPACK_PROPERTY} is {@code on}, in which case libtorch's default (on) is left alone.
+     * Returns a line saying which happened, for a benchmark's header.
+     */
+    public static String applyNnpackProperty() {
+        String value = System.getProperty(NNPACK_PROPERTY);
+        if (value != null && !value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException("-D" + NNPACK_PROPERTY + ": expected on or off, got " + value);
+        }
+        if ("on".equals(value)) {
+            return "NNPACK: libtorch default (on), -D" + NNPACK_PROPERTY + "=on";
+        }
+        SettingOutcome outcome = disableNnpack();
+        return "NNPACK: " + (outcome.applied() ? "" : "not switched off, ") + outcome.detail();
     }
 
     /** {@link #disableNnpack()} and its inverse (libtorch's default is enabled). */

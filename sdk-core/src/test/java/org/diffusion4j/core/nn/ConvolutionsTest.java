@@ -219,10 +219,13 @@ class ConvolutionsTest {
         }
     }
 
-    /** Kernel 1, stride 1 takes the matrix-product path: batch 1 (libtorch's NNPACK/im2col case) and larger. */
+    /**
+     * Kernel 1, stride 1: the plain matrix product at batch 1, the broadcast one at batch 4, and from batch 16 on
+     * the (channel-padded) convolution: each against direct summation, gradients included.
+     */
     @Test
     void pointwiseConvolutionsMatchDirectSummation() {
-        for (int batch : new int[] {1, 4}) {
+        for (int batch : new int[] {1, 4, Convolutions.POINTWISE_CONVOLUTION_BATCH}) {
             checkAgainstReference(false, batch, 16, 64, 30, 1, 1, 1, 21, true);
             checkAgainstReference(false, batch, 7, 5, 11, 1, 1, 2, 22, true);
             checkAgainstReference(true, batch, 20, 12, 6, 1, 1, 1, 23, true);

@@ -2,6 +2,7 @@ package org.diffusion4j.core.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -42,6 +43,36 @@ class ConvolutionBackendsTest {
             assertFalse(ConvolutionBackends.nnpackEnabled(), "libtorch's context reads the flag we set");
             assertArrayEquals(withNnpack, smallConvolution(), 0f, "a batch-1 convolution never ran on NNPACK");
         } finally {
+            ConvolutionBackends.setNnpackEnabled(before);
+        }
+    }
+
+    @Test
+    void thePropertyKeepsNnpackOnlyWhenSetToOnAndRejectsOtherValues() {
+        boolean before = ConvolutionBackends.nnpackEnabled();
+        String property = System.getProperty(ConvolutionBackends.NNPACK_PROPERTY);
+        try {
+            ConvolutionBackends.setNnpackEnabled(true);
+            System.setProperty(ConvolutionBackends.NNPACK_PROPERTY, "on");
+            ConvolutionBackends.applyNnpackProperty();
+            assertTrue(ConvolutionBackends.nnpackEnabled(), "-Ddiffusion4j.nnpack=on leaves libtorch's default");
+
+            System.clearProperty(ConvolutionBackends.NNPACK_PROPERTY);
+            ConvolutionBackends.applyNnpackProperty();
+            assertFalse(ConvolutionBackends.nnpackEnabled(), "unset: switched off, as the CLI does");
+
+            ConvolutionBackends.setNnpackEnabled(true);
+            System.setProperty(ConvolutionBackends.NNPACK_PROPERTY, "yes");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    ConvolutionBackends::applyNnpackProperty);
+            assertTrue(e.getMessage().contains("expected on or off, got yes"), e.getMessage());
+            assertTrue(ConvolutionBackends.nnpackEnabled(), "a rejected value changes nothing");
+        } finally {
+            if (property == null) {
+                System.clearProperty(ConvolutionBackends.NNPACK_PROPERTY);
+            } else {
+                System.setProperty(ConvolutionBackends.NNPACK_PROPERTY, property);
+            }
             ConvolutionBackends.setNnpackEnabled(before);
         }
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
+import org.diffusion4j.core.runtime.ConvolutionBackends;
 import org.diffusion4j.core.runtime.GlibcMalloc;
 import org.diffusion4j.core.runtime.ResidentMemory;
 import org.diffusion4j.core.memory.NativeArrays;
@@ -20,7 +21,8 @@ import org.diffusion4j.image.model.UNet2DConfig;
  * batch 1, 16, 64: median of {@code runs} timed forwards after {@code warmup} untimed ones.
  * Usage: {@code UNetForwardBenchmark [runs=10] [warmup=3] [malloc=tuned|default] [batches=1,16,64]
  * [configs=small,production]}: see {@link GlibcMalloc#applyMode}. Each forward runs in its own sub-manager, so
- * the activations of one run are freed before the next. The peak resident set is reset before each batch size
+ * the activations of one run are freed before the next. NNPACK is switched off as in the samples CLI
+ * ({@link ConvolutionBackends}; {@code -Ddiffusion4j.nnpack=on} keeps it). The peak resident set is reset before each batch size
  * ({@link ResidentMemory}) and reported after it: the process's whole footprint, model and JVM included. Not a unit test: timings are printed only.
  */
 public final class UNetForwardBenchmark {
@@ -35,6 +37,9 @@ public final class UNetForwardBenchmark {
         String[] configs = (args.length > 4 ? args[4] : "small,production").split(",");
         System.out.println(GlibcMalloc.applyMode(args.length > 2 ? args[2] : "tuned")
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
+        // As the samples CLI: without this libtorch logs an NNPACK failure for every small convolution on this
+        // project's AVX-512 host, and writing those lines cost a quarter of a batch-1 forward (docs/benchmarks.md).
+        System.out.println(ConvolutionBackends.applyNnpackProperty());
         System.out.println("engine " + Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion()
                 + ", cores " + Runtime.getRuntime().availableProcessors());
         System.out.println("| config | params | batch | median ms | min ms | images/s | peak RSS MB |");
