@@ -2,7 +2,6 @@ package org.diffusion4j.image.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import org.diffusion4j.image.nn.Conv;
@@ -46,9 +45,10 @@ final class AttentionBlock extends EmbeddedLayer {
         NDArray n = norm.forward(ps, new NDList(flat), training).head();
         NDArray qkvOut = qkv.forward(ps, new NDList(n), training).head().reshape(b * heads, 3L * channels / heads, t);
         long ch = channels / heads;
-        NDArray q = qkvOut.get(new NDIndex(":, 0:{}", ch));
-        NDArray k = qkvOut.get(new NDIndex(":, {}:{}", ch, 2 * ch));
-        NDArray v = qkvOut.get(new NDIndex(":, {}:", 2 * ch));
+        NDList qkvSplit = qkvOut.split(3, 1); // [q | k | v] per head, each [B·heads, C/heads, T]; one call
+        NDArray q = qkvSplit.get(0);
+        NDArray k = qkvSplit.get(1);
+        NDArray v = qkvSplit.get(2);
         float scale = (float) (1.0 / Math.sqrt(Math.sqrt(ch)));
         // weight[b, t, s] = sum_c q[b, c, t] k[b, c, s]  (einsum "bct,bcs->bts")
         NDArray w = Scalars.mul(q, scale).transpose(0, 2, 1).batchMatMul(Scalars.mul(k, scale)).softmax(-1);

@@ -9,6 +9,8 @@ import ai.djl.util.PairList;
 /**
  * A U-Net layer called as {@code layer(h, emb)} (unet.py's {@code TimestepBlock}); layers that ignore the
  * embedding take it anyway, so that a level is a plain sequence. DJL forward input: NDList(h, emb).
+ * {@code emb} is the activated embedding SiLU(time + class embedding) [B, E]: unet.py's {@code emb_layers} all begin
+ * with that SiLU, so {@link UNet2D} computes it once per forward instead of once per block.
  */
 abstract class EmbeddedLayer extends Composite {
 

@@ -1,7 +1,7 @@
 package org.diffusion4j.image.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDList;
 import ai.djl.training.ParameterStore;
 import org.diffusion4j.image.nn.Conv;
 import org.diffusion4j.image.nn.Dense;
@@ -11,7 +11,8 @@ import org.diffusion4j.image.nn.GroupNorm;
  * unet.py's {@code ResBlock}: {@code in_layers} = GroupNorm, SiLU, conv3×3; {@code emb_layers} = SiLU,
  * Linear(emb → C or 2C); {@code out_layers} = GroupNorm, SiLU, Dropout, zero conv3×3; skip = identity or
  * 1×1 conv. With scale-shift norm the embedding is split into (scale, shift) and applied as
- * {@code norm(h)·(1 + scale) + shift} before the SiLU (FiLM); otherwise it is added before the norm.
+ * {@code norm(h)·(1 + scale) + shift} before the SiLU (FiLM); otherwise it is added before the norm. The
+ * embedding arrives activated (see {@link EmbeddedLayer}).
  */
 final class ResBlock extends EmbeddedLayer {
 
@@ -47,22 +48,24 @@ final class ResBlock extends EmbeddedLayer {
 
     @Override
     NDArray apply(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
-        NDArray h = inConv.forward(ps, new ai.djl.ndarray.NDList(silu(inNorm.forward(ps, new ai.djl.ndarray.NDList(x), training).head())), training).head();
-        NDArray e = embLinear.forward(ps, new ai.djl.ndarray.NDList(silu(emb)), training).head();
+        NDArray h = inConv.forward(ps, new NDList(silu(inNorm.forward(ps, new NDList(x), training).head())), training).head();
+        // emb is already SiLU(embedding) (EmbeddedLayer): emb_layers = SiLU, Linear
+        NDArray e = embLinear.forward(ps, new NDList(emb), training).head();
         e = e.reshape(e.getShape().get(0), e.getShape().get(1), 1, 1);
         if (scaleShift) {
-            NDArray scale = e.get(new NDIndex(":, 0:{}", outChannels));
-            NDArray shift = e.get(new NDIndex(":, {}:", outChannels));
-            h = outNorm.forward(ps, new ai.djl.ndarray.NDList(h), training).head().mul(scale.add(1f)).add(shift);
+            NDList scaleShift = e.split(2, 1); // torch.chunk(emb_out, 2, dim=1): one call, two views
+            NDArray scale = scaleShift.get(0);
+            NDArray shift = scaleShift.get(1);
+            h = outNorm.forward(ps, new NDList(h), training).head().mul(scale.add(1f)).add(shift);
             h = silu(h);
         } else {
-            h = silu(outNorm.forward(ps, new ai.djl.ndarray.NDList(h.add(e)), training).head());
+            h = silu(outNorm.forward(ps, new NDList(h.add(e)), training).head());
         }
         if (training && dropout > 0) {
             h = h.getNDArrayInternal().dropout(h, dropout, true).head();
         }
-        h = outConv.forward(ps, new ai.djl.ndarray.NDList(h), training).head();
-        NDArray s = skip == null ? x : skip.forward(ps, new ai.djl.ndarray.NDList(x), training).head();
+        h = outConv.forward(ps, new NDList(h), training).head();
+        NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).head();
         return s.add(h);
     }
 

@@ -199,6 +199,8 @@ public final class UNet2D extends Composite {
         if (labelEmb != null) {
             emb = emb.add(labelEmb.forward(ps, new NDList(y), training).head());
         }
+        // every ResBlock's emb_layers start with SiLU of the same embedding: computed once, not once per block
+        emb = EmbeddedLayer.silu(emb);
         Deque<NDArray> hs = new ArrayDeque<>();
         NDArray h = x;
         for (LayerSequence block : inputBlocks) {
