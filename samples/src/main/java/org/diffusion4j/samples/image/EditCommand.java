@@ -48,8 +48,8 @@ public final class EditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelOptions.Loaded loaded = options.load(manager);
+        try (NDManager manager = NDManager.newBaseManager();
+                ModelOptions.Loaded loaded = options.load(manager)) {
             ImageModel m = loaded.model();
             NDArray x = ModelOptions.input(image, index, m, manager);
             ImageToImage edit = new ImageToImage(m, options.sampler(loaded.description().diffusion()));

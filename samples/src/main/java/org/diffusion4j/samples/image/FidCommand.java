@@ -40,11 +40,13 @@ public final class FidCommand implements Callable<Integer> {
             LabeledImages test = LabeledImages.mnistTest();
             GaussianStatistics reference = eval.statistics(test, 0, count, manager);
             double floor = FrechetDistance.between(eval.statistics(test, count, count, manager), reference);
-            ModelOptions.Loaded loaded = options.load(manager);
-            Generation gen = new Generation(loaded.model(), options.sampler(loaded.description().diffusion()));
-            long[] batchIndex = {0};
-            MnistSampleEvaluation.Result r = eval.evaluate(labels -> gen.generate(labels.length,
-                    Guidance.of(labels, guidance), options.seed + batchIndex[0]++, manager), count, batch, reference, manager);
+            MnistSampleEvaluation.Result r;
+            try (ModelOptions.Loaded loaded = options.load(manager)) {
+                Generation gen = new Generation(loaded.model(), options.sampler(loaded.description().diffusion()));
+                long[] batchIndex = {0};
+                r = eval.evaluate(labels -> gen.generate(labels.length, Guidance.of(labels, guidance),
+                        options.seed + batchIndex[0]++, manager), count, batch, reference, manager);
+            }
             System.out.printf(Locale.ROOT, "floor (MNIST test [%d,%d) vs [0,%d)): FID-MNIST %.3f%n", count, 2 * count,
                     count, floor);
             System.out.printf(Locale.ROOT, "%s %d steps, guidance %.2f: %s%n", options.sampler, options.steps(), guidance, r);

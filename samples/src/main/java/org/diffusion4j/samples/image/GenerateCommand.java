@@ -42,8 +42,8 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--count: expected >= 1, got " + count);
         }
         try (NDManager manager = NDManager.newBaseManager();
+             ModelOptions.Loaded loaded = options.load(manager);
              ConsoleProgress bar = ConsoleProgress.sampling("generate")) {
-            ModelOptions.Loaded loaded = options.load(manager);
             Generation gen = new Generation(loaded.model(), options.sampler(loaded.description().diffusion()), bar);
             long t0 = System.nanoTime();
             NDArray x;

@@ -55,8 +55,8 @@ public final class InpaintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelOptions.Loaded loaded = options.load(manager);
+        try (NDManager manager = NDManager.newBaseManager();
+                ModelOptions.Loaded loaded = options.load(manager)) {
             ImageModel m = loaded.model();
             NDArray x = ModelOptions.input(image, index, m, manager);
             NDArray known = mask != null ? ImageTensors.readMask(mask, m.height(), m.width(), manager) : boxMask(m, manager);

@@ -46,8 +46,8 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelOptions.Loaded loaded = options.load(manager);
+        try (NDManager manager = NDManager.newBaseManager();
+                ModelOptions.Loaded loaded = options.load(manager)) {
             ImageModel m = loaded.model();
             NDArray xa = ModelOptions.input(a, indexA, m, manager);
             NDArray xb = ModelOptions.input(b, indexB, m, manager);

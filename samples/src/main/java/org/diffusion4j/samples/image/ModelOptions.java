@@ -11,6 +11,7 @@ import org.diffusion4j.core.sampling.TimestepSpacing;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.data.LabeledImages;
 import org.diffusion4j.image.model.ImageDiffusionModel;
+import org.diffusion4j.image.model.CompiledUNet;
 import org.diffusion4j.image.model.UNet2D;
 import org.diffusion4j.image.pipeline.Guidance;
 import org.diffusion4j.image.pipeline.ImageModel;
@@ -32,16 +33,30 @@ final class ModelOptions {
     @Option(names = "--seed", defaultValue = "0", description = "seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    /** A loaded model: its description and the inference view. */
-    record Loaded(ImageDiffusionModel description, ImageModel model) {
+    @Option(names = "--compiled", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "run the U-Net as a TorchScript module compiled from its layers: the same images, one native "
+                    + "call per step instead of ~600 (1.2-1.6x faster); --no-compiled runs it op by op (default: on)")
+    boolean compiled;
+
+    /** A loaded model: its description and the inference view; closing it frees a compiled module. */
+    record Loaded(ImageDiffusionModel description, ImageModel model, CompiledUNet compiled) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (compiled != null) {
+                compiled.close();
+            }
+        }
     }
 
     Loaded load(NDManager manager) throws IOException {
-        // Small tensors on a shared machine: one intra-op thread avoids libtorch's thread hand-off.
         ImageDiffusionModel description = model == null ? ImageDiffusionModel.shipped() : ImageDiffusionModel.read(model);
         UNet2D net = model == null ? ImageDiffusionModel.loadShipped(manager)
                 : description.load(manager, model.resolve("ema.safetensors"));
-        return new Loaded(description, ImageModel.of(net, manager, description.imageSize()));
+        if (!compiled) {
+            return new Loaded(description, ImageModel.of(net, manager, description.imageSize()), null);
+        }
+        CompiledUNet c = CompiledUNet.compile(net);
+        return new Loaded(description, ImageModel.of(c, description.imageSize()), c);
     }
 
     int steps() {

@@ -57,8 +57,8 @@ public final class OutpaintCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--crop/--extend: expected 4 values top,bottom,left,right, got "
                     + crop.length + "/" + extend.length);
         }
-        try (NDManager manager = NDManager.newBaseManager()) {
-            ModelOptions.Loaded loaded = options.load(manager);
+        try (NDManager manager = NDManager.newBaseManager();
+                ModelOptions.Loaded loaded = options.load(manager)) {
             ImageModel m = loaded.model();
             NDArray x = ModelOptions.input(image, index, m, manager);
             long h = m.height() - crop[0] - crop[1];

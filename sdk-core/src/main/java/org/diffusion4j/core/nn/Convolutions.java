@@ -73,13 +73,13 @@ public final class Convolutions {
         return convolve(2, x, weight, bias, stride, padding, dilation);
     }
 
-    /** {@code n} rounded up to a multiple of {@link #CHANNEL_BLOCK}. */
-    static long padded(long n) {
+    /** {@code n} rounded up to a multiple of {@link #CHANNEL_BLOCK}: the output channel count a CPU convolution runs with. */
+    public static long padded(long n) {
         return roundUp(n, CHANNEL_BLOCK);
     }
 
-    /** The input channel count the convolution runs with: see {@link #STRIDED_INPUT_BLOCK}. */
-    static long paddedInput(long n, int stride, long kernel) {
+    /** The input channel count a CPU convolution runs with: see {@link #STRIDED_INPUT_BLOCK}. */
+    public static long paddedInput(long n, int stride, long kernel) {
         return roundUp(n, stride > 1 && kernel > 1 && n > CHANNEL_BLOCK ? STRIDED_INPUT_BLOCK : CHANNEL_BLOCK);
     }
 

@@ -57,4 +57,23 @@ final class AttentionBlock extends EmbeddedLayer {
         NDArray h = projOut.forward(ps, new NDList(a), training).head();
         return flat.add(h).reshape(s);
     }
+
+    @Override
+    String script(UNet2DScript s, String prefix, String x) {
+        String n = s.let("torch.size(" + x + ", 0)");
+        String hh = s.let("torch.size(" + x + ", 2)");
+        String ww = s.let("torch.size(" + x + ", 3)");
+        String flat = s.let("torch.reshape(" + x + ", [" + n + ", " + channels + ", -1])");
+        String qkvOut = s.conv(qkv, prefix + "qkv.", s.groupNorm(norm, prefix + "norm.", flat));
+        long ch = channels / heads;
+        String split = s.let("torch.reshape(" + qkvOut + ", [torch.mul(" + n + ", " + heads + "), " + 3 * ch + ", -1])");
+        float scale = (float) (1.0 / Math.sqrt(Math.sqrt(ch)));
+        String q = s.let("torch.mul(torch.slice(" + split + ", 1, 0, " + ch + "), " + UNet2DScript.number(scale) + ")");
+        String k = s.let("torch.mul(torch.slice(" + split + ", 1, " + ch + ", " + 2 * ch + "), " + UNet2DScript.number(scale) + ")");
+        String v = s.let("torch.slice(" + split + ", 1, " + 2 * ch + ", " + 3 * ch + ")");
+        String w = s.let("torch.softmax(torch.bmm(torch.transpose(" + q + ", 1, 2), " + k + "), -1)");
+        String a = s.let("torch.reshape(torch.bmm(" + v + ", torch.transpose(" + w + ", 1, 2)), [" + n + ", " + channels + ", -1])");
+        String h = s.conv(projOut, prefix + "proj_out.", a);
+        return s.let("torch.reshape(torch.add(" + flat + ", " + h + "), [" + n + ", " + channels + ", " + hh + ", " + ww + "])");
+    }
 }

@@ -31,4 +31,9 @@ final class ConvLayer extends EmbeddedLayer {
         // in PyTorch the convolution itself is the sequence element: no extra path segment
         conv.collectParameters(prefix, out);
     }
+
+    @Override
+    String script(UNet2DScript s, String prefix, String h) {
+        return s.conv(conv, prefix, h); // the convolution is the sequence element itself (see collectParameters)
+    }
 }

@@ -30,4 +30,9 @@ final class Downsample extends EmbeddedLayer {
     NDArray apply(ParameterStore ps, NDArray x, NDArray emb, boolean training) {
         return op.forward(ps, new NDList(x), training).head();
     }
+
+    @Override
+    String script(UNet2DScript s, String prefix, String h) {
+        return s.conv(op, prefix + "op.", h);
+    }
 }

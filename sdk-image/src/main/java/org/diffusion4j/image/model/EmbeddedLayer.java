@@ -25,6 +25,12 @@ abstract class EmbeddedLayer extends Composite {
         return new NDList(apply(ps, inputs.get(0), inputs.get(1), training));
     }
 
+    /**
+     * Writes this layer's forward as TorchScript lines into {@code s} ({@link UNet2DScript}): {@code prefix} is the
+     * layer's PyTorch path with a trailing dot, {@code h} the variable holding its input. Returns the output variable.
+     */
+    abstract String script(UNet2DScript s, String prefix, String h);
+
     /** Output channels for an input of {@code inChannels} channels (spatial changes in {@link #outputSize}). */
     abstract int outChannels();
 

@@ -47,4 +47,13 @@ final class LayerSequence extends EmbeddedLayer {
         }
         return out;
     }
+
+    @Override
+    String script(UNet2DScript s, String prefix, String h) {
+        String out = h;
+        for (int i = 0; i < layers.size(); i++) {
+            out = layers.get(i).script(s, prefix + i + ".", out);
+        }
+        return out;
+    }
 }

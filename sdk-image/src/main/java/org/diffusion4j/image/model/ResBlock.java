@@ -72,4 +72,21 @@ final class ResBlock extends EmbeddedLayer {
     int groups() {
         return groups;
     }
+
+    @Override
+    String script(UNet2DScript s, String prefix, String x) {
+        String h = s.conv(inConv, prefix + "in_layers.2.", s.let("torch.silu(" + s.groupNorm(inNorm, prefix + "in_layers.0.", x) + ")"));
+        String e = s.let("torch.unsqueeze(torch.unsqueeze(" + s.linear(prefix + "emb_layers.1.", s.emb()) + ", 2), 3)");
+        if (scaleShift) {
+            String scale = s.let("torch.slice(" + e + ", 1, 0, " + outChannels + ")");
+            String shift = s.let("torch.slice(" + e + ", 1, " + outChannels + ", " + 2 * outChannels + ")");
+            String n = s.groupNorm(outNorm, prefix + "out_layers.0.", h);
+            h = s.let("torch.silu(torch.add(torch.mul(" + n + ", torch.add(" + scale + ", 1.)), " + shift + "))");
+        } else {
+            h = s.let("torch.silu(" + s.groupNorm(outNorm, prefix + "out_layers.0.", s.let("torch.add(" + h + ", " + e + ")")) + ")");
+        }
+        h = s.conv(outConv, prefix + "out_layers.3.", h);
+        String skipped = skip == null ? x : s.conv(skip, prefix + "skip_connection.", x);
+        return s.let("torch.add(" + skipped + ", " + h + ")");
+    }
 }

@@ -222,7 +222,35 @@ public final class UNet2D extends Composite {
         return outConv.forward(ps, new NDList(h), training).head();
     }
 
-    private void checkInputs(NDArray x, NDArray t, NDArray y) {
+    /** Writes this network's forward into {@code s} (see {@link UNet2DScript}); returns the output variable. */
+    String script(UNet2DScript s) {
+        String temb = s.timestepEmbedding("t", config.modelChannels());
+        String emb = s.linear("time_embed.2.", s.let("torch.silu(" + s.linear("time_embed.0.", temb) + ")"));
+        if (labelEmb != null) {
+            emb = s.let("torch.add(" + emb + ", torch.embedding(" + s.tensor("label_emb.weight") + ", y))");
+        }
+        s.emb(s.let("torch.silu(" + emb + ")"));
+        Deque<String> hs = new ArrayDeque<>();
+        String h = "x";
+        for (int i = 0; i < inputBlocks.size(); i++) {
+            h = inputBlocks.get(i).script(s, "input_blocks." + i + ".", h);
+            hs.push(h);
+        }
+        h = middleBlock.script(s, "middle_block.", h);
+        for (int i = 0; i < outputBlocks.size(); i++) {
+            String joined = s.let("torch.cat([" + h + ", " + hs.pop() + "], 1)");
+            h = outputBlocks.get(i).script(s, "output_blocks." + i + ".", joined);
+        }
+        h = s.let("torch.silu(" + s.groupNorm(outNorm, "out.0.", h) + ")");
+        return s.conv(outConv, "out.2.", h);
+    }
+
+    /** Checks the inputs of a forward; shared with {@link CompiledUNet}. */
+    void checkInputs(NDArray x, NDArray t, NDArray y) {
+        checkInputs(config, x, t, y);
+    }
+
+    static void checkInputs(UNet2DConfig config, NDArray x, NDArray t, NDArray y) {
         Shape s = x.getShape();
         if (s.dimension() != 4 || s.get(1) != config.inChannels()) {
             throw new IllegalArgumentException("x: expected [B, " + config.inChannels() + ", H, W], got " + s);

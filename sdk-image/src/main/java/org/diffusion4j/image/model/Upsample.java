@@ -34,4 +34,11 @@ final class Upsample extends EmbeddedLayer {
         NDArray up = x.repeat(2, 2).repeat(3, 2);
         return conv.forward(ps, new NDList(up), training).head();
     }
+
+    @Override
+    String script(UNet2DScript s, String prefix, String h) {
+        // nearest-neighbour ×2, the same values as the two repeats of apply()
+        String up = s.let("torch.upsample_nearest2d(" + h + ", None, [2., 2.])");
+        return s.conv(conv, prefix + "conv.", up);
+    }
 }

@@ -65,6 +65,23 @@ public final class Conv extends AbstractBlock implements TorchNamed {
         return outChannels;
     }
 
+    /** 1 or 2. */
+    public int dims() {
+        return dims;
+    }
+
+    public int kernel() {
+        return kernel;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int padding() {
+        return padding;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

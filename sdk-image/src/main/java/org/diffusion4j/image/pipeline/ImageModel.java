@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 import org.diffusion4j.core.model.BlockDenoiser;
 import org.diffusion4j.core.model.Denoiser;
+import org.diffusion4j.image.model.CompiledUNet;
 import org.diffusion4j.image.model.UNet2D;
 import org.diffusion4j.image.model.UNet2DConfig;
 
@@ -42,14 +43,25 @@ public record ImageModel(Denoiser denoiser, int channels, int height, int width,
         }
     }
 
-    /** An inference view of a U-Net for images of side {@code imageSize}. */
+    /** An inference view of a U-Net for images of side {@code imageSize}, run op by op from Java. */
     public static ImageModel of(UNet2D net, NDManager manager, int imageSize) {
-        UNet2DConfig c = net.config();
+        return of(BlockDenoiser.forInference(net, manager), net.config(), imageSize);
+    }
+
+    /**
+     * An inference view of a compiled U-Net ({@link CompiledUNet}: the same outputs, one native call per forward,
+     * 1.2–1.6× faster; docs/benchmarks.md). The caller closes {@code compiled}.
+     */
+    public static ImageModel of(CompiledUNet compiled, int imageSize) {
+        return of(compiled, compiled.config(), imageSize);
+    }
+
+    private static ImageModel of(Denoiser denoiser, UNet2DConfig c, int imageSize) {
         if (imageSize % c.sizeMultiple() != 0) {
             throw new IllegalArgumentException("imageSize: expected a multiple of " + c.sizeMultiple() + ", got "
                     + imageSize);
         }
-        return new ImageModel(BlockDenoiser.forInference(net, manager), c.inChannels(), imageSize, imageSize,
+        return new ImageModel(denoiser, c.inChannels(), imageSize, imageSize,
                 c.sizeMultiple(), c.numClasses(), c.nullClass() ? c.numClasses() : -1, c.learnSigma());
     }
 
