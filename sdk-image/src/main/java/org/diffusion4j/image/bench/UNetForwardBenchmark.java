@@ -4,16 +4,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.util.Arrays;
 import org.diffusion4j.core.runtime.ConvolutionBackends;
 import org.diffusion4j.core.runtime.GlibcMalloc;
 import org.diffusion4j.core.runtime.ResidentMemory;
-import org.diffusion4j.core.memory.NativeArrays;
-import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.image.model.CompiledUNet;
 import org.diffusion4j.image.model.UNet2D;
 import org.diffusion4j.image.model.UNet2DConfig;
@@ -75,19 +71,11 @@ public final class UNetForwardBenchmark {
                 for (int batch : batches) {
                     ResidentMemory.resetPeak();
                     try (NDManager call = m.newSubManager()) {
-                        float[] x = NoiseSource.seeded(batch).normal(call, new Shape(batch, 1, 28, 28), DataType.FLOAT32)
-                                .toFloatArray();
-                        long[] tv = new long[batch];
-                        long[] yv = new long[batch];
-                        for (int i = 0; i < batch; i++) {
-                            tv[i] = (i * 37L) % 1000;
-                            yv[i] = i % 10;
-                        }
+                        UNetInputs inputs = UNetInputs.of(batch, 1, 28, 10);
                         double[] ms = new double[runs];
                         for (int i = 0; i < warmup + runs; i++) {
                             try (NDManager run = call.newSubManager()) {
-                                NDList in = new NDList(NativeArrays.copyOf(run, x, new Shape(batch, 1, 28, 28)),
-                                        NativeArrays.copyOf(run, tv), NativeArrays.copyOf(run, yv));
+                                NDList in = inputs.in(run);
                                 long t0 = System.nanoTime();
                                 NDArray out = compiled == null ? net.forward(ps, in, false).head()
                                         : compiled.predict(in.get(0), in.get(1), new NDList(in.get(2)));

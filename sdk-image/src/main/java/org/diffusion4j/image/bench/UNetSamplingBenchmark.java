@@ -3,11 +3,9 @@ package org.diffusion4j.image.bench;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.OptionalLong;
-import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.runtime.ConvolutionBackends;
@@ -107,7 +105,7 @@ public final class UNetSamplingBenchmark {
                         }
                     }
                     double step = median(sampleMs) / steps;
-                    double bare = bareForward(model.denoiser(), config, side, batch, labels, steps, m);
+                    double bare = bareForward(model.denoiser(), config, side, batch, steps, m);
                     System.out.printf("| %s | %d | %s | %d | %.1f | %.1f | %.0f %% | %.1f | %s |%n", name, side, mode, batch,
                             step, bare, 100 * (step - bare) / step, batch * 1000.0 / (step * steps),
                             mb(ResidentMemory.peakBytes()));
@@ -116,26 +114,14 @@ public final class UNetSamplingBenchmark {
         }
     }
 
-    private static double bareForward(Denoiser d, UNet2DConfig config, int side, int batch, int[] labels, int calls,
-            NDManager m) {
-        float[] x = new float[batch * config.inChannels() * side * side];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (float) Math.sin(i);
-        }
-        long[] t = new long[batch];
-        long[] y = new long[batch];
-        for (int i = 0; i < batch; i++) {
-            t[i] = (i * 37L) % 1000;
-            y[i] = labels[i];
-        }
+    private static double bareForward(Denoiser d, UNet2DConfig config, int side, int batch, int calls, NDManager m) {
+        UNetInputs inputs = UNetInputs.of(batch, config.inChannels(), side, config.numClasses());
         double[] ms = new double[calls];
         for (int i = -2; i < calls; i++) {
             try (NDManager run = m.newSubManager()) {
-                NDArray xa = NativeArrays.copyOf(run, x, new Shape(batch, config.inChannels(), side, side));
-                NDList cond = new NDList(NativeArrays.copyOf(run, y));
-                NDArray ta = NativeArrays.copyOf(run, t);
+                NDList in = inputs.in(run);
                 long t0 = System.nanoTime();
-                d.predict(xa, ta, cond).toFloatArray();
+                d.predict(in.get(0), in.get(1), new NDList(in.get(2))).toFloatArray();
                 if (i >= 0) {
                     ms[i] = (System.nanoTime() - t0) / 1e6;
                 }

@@ -4,13 +4,11 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.runtime.ConvolutionBackends;
 import org.diffusion4j.core.runtime.GlibcMalloc;
 
@@ -49,21 +47,11 @@ public final class UNetTorchScriptBenchmark {
         try (Model model = Model.newInstance("unet-reference", "PyTorch")) {
             load(model, trace);
             NDManager m = model.getNDManager();
-            float[] x = new float[batch * 28 * 28];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = (float) Math.sin(i);
-            }
-            long[] tv = new long[batch];
-            long[] yv = new long[batch];
-            for (int i = 0; i < batch; i++) {
-                tv[i] = (i * 37L) % 1000;
-                yv[i] = i % 10;
-            }
+            UNetInputs inputs = UNetInputs.of(batch, 1, 28, 10);
             double[] ms = new double[runs];
             for (int i = 0; i < warmup + runs; i++) {
                 try (NDManager run = m.newSubManager()) {
-                    NDList in = new NDList(NativeArrays.copyOf(run, x, new Shape(batch, 1, 28, 28)),
-                            NativeArrays.copyOf(run, tv), NativeArrays.copyOf(run, yv));
+                    NDList in = inputs.in(run);
                     long t0 = System.nanoTime();
                     NDList out = model.getBlock().forward(new ParameterStore(run, false), in, false);
                     out.head().toFloatArray(); // force completion
