@@ -152,13 +152,6 @@ public final class UNet2DScript {
     }
 
     /** A float literal TorchScript parses back to the same value (Java's shortest round-trip form, lower-case e). */
-    static String number(double v) {
-        if (!Double.isFinite(v)) {
-            throw new IllegalArgumentException("v: expected a finite number, got " + v);
-        }
-        return Double.toString(v).replace('E', 'e');
-    }
-
     static String number(float v) {
         if (!Float.isFinite(v)) {
             throw new IllegalArgumentException("v: expected a finite number, got " + v);
