@@ -57,6 +57,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     ResumeOptions resume;
 
+    @Option(names = "--low-noise-fraction", defaultValue = "0", description = "fraction of training noise levels drawn "
+            + "log-uniform in the noise variance 1 - l^2 instead of lmnt's uniform-per-step draw, to train the low "
+            + "noise levels of the last sampling steps more (0 = lmnt; default: ${DEFAULT-VALUE})")
+    double lowNoiseFraction;
+
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -73,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
-                learningRate, warmup, ema, checkpointEvery, allowResample);
+                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction);
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

@@ -57,7 +57,7 @@ public final class WaveGradTraining {
     /** Everything a run needs; {@link #defaults(Path, Path)} gives lmnt's settings on the small network. */
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
                           int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
-                          int checkpointEvery, boolean allowResample) {
+                          int checkpointEvery, boolean allowResample, double lowNoiseFraction) {
 
         public Options {
             Objects.requireNonNull(trainList, "trainList");
@@ -78,10 +78,13 @@ public final class WaveGradTraining {
             if (checkpointEvery < 1) {
                 throw new IllegalArgumentException("checkpointEvery: expected >= 1, got " + checkpointEvery);
             }
+            if (!(lowNoiseFraction >= 0 && lowNoiseFraction <= 1)) {
+                throw new IllegalArgumentException("lowNoiseFraction: expected a value in [0, 1], got " + lowNoiseFraction);
+            }
         }
 
         public static Options defaults(Path trainList, Path runDir) {
-            return new Options(trainList, runDir, WaveGradConfig.small(), 20_000, 8, 24, 0, 2e-4, 200, 0.995, 50, false);
+            return new Options(trainList, runDir, WaveGradConfig.small(), 20_000, 8, 24, 0, 2e-4, 200, 0.995, 50, false, 0);
         }
     }
 
@@ -114,6 +117,39 @@ public final class WaveGradTraining {
         if (!trained.equals(requested)) {
             throw new IllegalArgumentException("network: the run in " + modelDir.getParent() + " was started with "
                     + trained + ", got " + requested + " (start a new run directory to train another network)");
+        }
+    }
+
+    /** The run directory's record of the noise-level draw (absent in runs made before the option: lmnt's, 0). */
+    static final String LEVELS_FILE = "noise-levels.properties";
+
+    static double readLowNoiseFraction(Path runDir) throws IOException {
+        Path file = runDir.resolve(LEVELS_FILE);
+        if (!Files.isRegularFile(file)) {
+            return 0;
+        }
+        java.util.Properties p = new java.util.Properties();
+        try (var in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            p.load(in);
+        }
+        String v = p.getProperty("lowNoiseFraction");
+        try {
+            return Double.parseDouble(Objects.requireNonNull(v, "missing"));
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": expected lowNoiseFraction=<number in [0, 1]>, got " + v, e);
+        }
+    }
+
+    private static void writeLowNoiseFraction(Path runDir, double f) throws IOException {
+        Path target = runDir.resolve(LEVELS_FILE).toAbsolutePath();
+        Path tmp = Files.createTempFile(target.getParent(), "." + LEVELS_FILE, ".tmp");
+        try {
+            Files.writeString(tmp, "# WaveGrad training: fraction of noise levels drawn log-uniform in 1 - l^2 (0 = lmnt)\n"
+                    + "lowNoiseFraction=" + f + "\n", java.nio.charset.StandardCharsets.UTF_8);
+            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 
@@ -156,14 +192,21 @@ public final class WaveGradTraining {
                 .architecture(() -> new WaveGrad(o.network()))
                 .inputShapes(new Shape(o.batchSize(), samples), new Shape(o.batchSize()),
                         new Shape(o.batchSize(), o.network().nMels(), o.cropFrames()))
-                .objective(new WaveGradObjective(new ContinuousNoiseLevels(InferenceSchedule.train1000())));
+                .objective(new WaveGradObjective(ContinuousNoiseLevels.of(InferenceSchedule.train1000(),
+                        o.lowNoiseFraction())));
         Path modelDir = o.runDir().resolve("model");
         long[] lastLogged = {-1};
         long start = System.nanoTime();
         Optional<Path> latest = TrainingCheckpoint.latest(o.runDir().resolve("checkpoints"));
         if (latest.isPresent()) {
             requireSameNetwork(modelDir, o.network());
+            double trained = readLowNoiseFraction(o.runDir());
+            if (trained != o.lowNoiseFraction() && !allowSettingChanges) {
+                throw new IllegalArgumentException("lowNoiseFraction: the run in " + o.runDir() + " was trained with "
+                        + trained + ", got " + o.lowNoiseFraction() + " (allow setting changes to continue with another)");
+            }
         }
+        writeLowNoiseFraction(o.runDir(), o.lowNoiseFraction());
         try (NDManager scope = manager.newSubManager()) {
             DiffusionTrainer[] holder = new DiffusionTrainer[1];
             builder.listener(new TrainingListener() {
@@ -274,7 +317,8 @@ public final class WaveGradTraining {
                 args.length > 3 ? Integer.parseInt(args[3]) : d.batchSize(),
                 args.length > 4 ? Integer.parseInt(args[4]) : d.cropFrames(),
                 args.length > 5 ? Long.parseLong(args[5]) : d.seed(), d.learningRate(), d.warmupSteps(), d.emaDecay(),
-                args.length > 6 ? Integer.parseInt(args[6]) : d.checkpointEvery(), d.allowResample());
+                args.length > 6 ? Integer.parseInt(args[6]) : d.checkpointEvery(), d.allowResample(),
+                d.lowNoiseFraction());
         try (NDManager manager = NDManager.newBaseManager()) {
             run(o, manager, System.out);
         }

@@ -39,7 +39,7 @@ class WaveGradTrainingTest {
     }
 
     private WaveGradTraining.Options options(Path run, WaveGradConfig network, long steps, double learningRate) {
-        return new WaveGradTraining.Options(TRAIN, run, network, steps, 2, 4, 7, learningRate, 3, 0.9, 2, false);
+        return new WaveGradTraining.Options(TRAIN, run, network, steps, 2, 4, 7, learningRate, 3, 0.9, 2, false, 0);
     }
 
     /** A run trained for 2 steps in {@code dir/run}, its log discarded. */
@@ -103,6 +103,26 @@ class WaveGradTrainingTest {
             Path checkpoints = run.resolve("checkpoints");
             assertEquals(TrainingCheckpoint.fileFor(checkpoints, 2), TrainingCheckpoint.latest(checkpoints).orElseThrow(),
                     "nothing trained after the refusal");
+        }
+    }
+
+    @Test
+    void aResumedRunKeepsItsNoiseLevelDrawUnlessAskedToChangeIt() throws IOException {
+        try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8)) {
+            Path run = twoStepRun(m, out);
+            assertEquals(0.0, WaveGradTraining.readLowNoiseFraction(run));
+            WaveGradTraining.Options d = options(run, 3);
+            WaveGradTraining.Options lowNoise = new WaveGradTraining.Options(d.trainList(), run, d.network(), 3,
+                    d.batchSize(), d.cropFrames(), d.seed(), d.learningRate(), d.warmupSteps(), d.emaDecay(),
+                    d.checkpointEvery(), false, 0.5);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradTraining.run(lowNoise, m, out));
+            assertTrue(e.getMessage().startsWith("lowNoiseFraction: the run in") && e.getMessage().contains("0.0")
+                    && e.getMessage().contains("0.5"), e.getMessage());
+            assertEquals(0.0, WaveGradTraining.readLowNoiseFraction(run), "the refusal leaves the record as it was");
+            assertEquals(3, WaveGradTraining.run(lowNoise, m, out, true));
+            assertEquals(0.5, WaveGradTraining.readLowNoiseFraction(run));
         }
     }
 
