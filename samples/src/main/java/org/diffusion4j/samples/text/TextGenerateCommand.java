@@ -1,6 +1,7 @@
 package org.diffusion4j.samples.text;
 
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -8,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.text.control.InfillTemplate;
 import org.diffusion4j.text.control.LengthControl;
 import org.diffusion4j.text.control.TokenConstraint;
-import org.diffusion4j.text.data.WhitespaceTokenizer;
+import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.decode.DecodeRequest;
 import org.diffusion4j.text.decode.DiffusionLmDecoder;
 import org.diffusion4j.text.decode.GuidedDecoder;
@@ -73,35 +74,41 @@ public final class TextGenerateCommand implements Callable<Integer> {
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             DiffusionLmModel m = Models.model(model, manager);
-            int l = m.config().sequenceLength();
-            TokenConstraint constraint = null;
-            if (length != null) {
-                if (length < 1 || length > l - 2) {
-                    throw new IllegalArgumentException("--length: expected 1.." + (l - 2) + " words (model length " + l
-                            + " minus START and END), got " + length);
-                }
-                constraint = LengthControl.of(length + 2, l);
-            } else if (infill != null) {
-                constraint = InfillTemplate.parse(infill, new WhitespaceTokenizer(), m.vocabulary(), l);
+            try (Tokenizer tokenizer = m.tokenizer()) {
+                generate(m, tokenizer, manager);
             }
-            DecodeRequest request = new DecodeRequest(n, steps, SamplerKind.parse(sampler), seed,
-                    Rounding.valueOf(rounding.toUpperCase(Locale.ROOT)), !noClamp, constraint, mbr, !allowSpecial);
-            long t0 = System.nanoTime();
-            List<List<String>> out;
-            if (food != null || area != null) {
-                String field = food != null ? "food" : "area";
-                SemanticGuidance g = SemanticGuidance.of(Models.classifier(model, field, manager), food != null ? food : area);
-                out = new GuidedDecoder(m).decode(request, g, manager);
-            } else {
-                out = new DiffusionLmDecoder(m).decode(request, manager);
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            for (List<String> s : out) {
-                System.out.println(String.join(" ", s));
-            }
-            System.err.printf(Locale.ROOT, "%d sentences in %.2f s (%s, %d steps, seed %d)%n", out.size(), seconds, sampler,
-                    steps, seed);
         }
         return 0;
+    }
+
+    private void generate(DiffusionLmModel m, Tokenizer tokenizer, NDManager manager) throws IOException {
+        int l = m.config().sequenceLength();
+        TokenConstraint constraint = null;
+        if (length != null) {
+            if (length < 1 || length > l - 2) {
+                throw new IllegalArgumentException("--length: expected 1.." + (l - 2) + " words (model length " + l
+                        + " minus START and END), got " + length);
+            }
+            constraint = LengthControl.of(length + 2, l);
+        } else if (infill != null) {
+            constraint = InfillTemplate.parse(infill, tokenizer, m.vocabulary(), l);
+        }
+        DecodeRequest request = new DecodeRequest(n, steps, SamplerKind.parse(sampler), seed,
+                Rounding.valueOf(rounding.toUpperCase(Locale.ROOT)), !noClamp, constraint, mbr, !allowSpecial);
+        long t0 = System.nanoTime();
+        List<List<String>> out;
+        if (food != null || area != null) {
+            String field = food != null ? "food" : "area";
+            SemanticGuidance g = SemanticGuidance.of(Models.classifier(model, field, manager), food != null ? food : area);
+            out = new GuidedDecoder(m).decode(request, g, manager);
+        } else {
+            out = new DiffusionLmDecoder(m).decode(request, manager);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        for (List<String> s : out) {
+            System.out.println(tokenizer.detokenize(s));
+        }
+        System.err.printf(Locale.ROOT, "%d sentences in %.2f s (%s, %d steps, seed %d)%n", out.size(), seconds, sampler,
+                steps, seed);
     }
 }

@@ -1,5 +1,6 @@
 package org.diffusion4j.text.control;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -12,6 +13,10 @@ import org.diffusion4j.text.data.Vocabulary;
  * to generate, every other token is fixed. The result fixes START, the template words, END right after the
  * template, and PAD to the model length, so each slot is exactly one generated word (the explicit
  * placeholders Diffusion-LM's infill needs, release issues #26/#36).
+ *
+ * <p>Slots are found first, as whitespace-separated {@value #SLOT} words; the fixed text between them is split by
+ * the model's tokenizer, so a subword tokenizer (which would cut {@value #SLOT} itself into pieces) fixes the
+ * tokens it would have produced for that text.
  */
 public final class InfillTemplate {
 
@@ -25,7 +30,18 @@ public final class InfillTemplate {
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(vocabulary, "vocabulary");
-        List<String> tokens = tokenizer.tokenize(template);
+        List<String> tokens = new ArrayList<>();
+        StringBuilder fixed = new StringBuilder();
+        for (String word : template.strip().split("\\s+")) {
+            if (SLOT.equals(word)) {
+                tokens.addAll(tokenizer.tokenize(fixed.toString()));
+                fixed.setLength(0);
+                tokens.add(SLOT);
+            } else if (!word.isEmpty()) {
+                fixed.append(fixed.length() == 0 ? "" : " ").append(word);
+            }
+        }
+        tokens.addAll(tokenizer.tokenize(fixed.toString()));
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("template: expected words and " + SLOT + " slots, got an empty template");
         }

@@ -19,7 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import org.diffusion4j.text.data.HuggingFaceJsonTokenizer;
+import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.data.Vocabulary;
+import org.diffusion4j.text.data.WhitespaceTokenizer;
 import org.diffusion4j.text.io.AtomicFiles;
 
 /**
@@ -29,12 +32,15 @@ import org.diffusion4j.text.io.AtomicFiles;
  * {@code vocab.txt} ({@link Vocabulary#save}) and {@code weights.params} (DJL's positional parameter file of the
  * block). Loading checks the vocabulary fingerprint against the one recorded with the weights and the
  * parameter shapes against the configuration, so a mismatched vocabulary or weights file is an error.
+ * A model trained on text split by a Hugging Face tokenizer also holds that {@code tokenizer.json}, its SHA-256
+ * recorded in the properties and checked on load; {@link #tokenizer()} gives it back (else whitespace splitting).
  */
 public final class DiffusionLmModel {
 
     public static final String CONFIG_FILE = "model.properties";
     public static final String VOCAB_FILE = "vocab.txt";
     public static final String WEIGHTS_FILE = "weights.params";
+    public static final String TOKENIZER_FILE = "tokenizer.json";
     /** Classpath folder of the model shipped with the module. */
     public static final String SHIPPED = "/org/diffusion4j/text/model/e2e/";
 
@@ -42,13 +48,16 @@ public final class DiffusionLmModel {
     private final Vocabulary vocabulary;
     private final DiffusionLmBlock block;
     private final Map<String, String> provenance;
+    /** The tokenizer.json the vocabulary was built with, or null for whitespace splitting. */
+    private final byte[] tokenizerJson;
 
     private DiffusionLmModel(DiffusionLmConfig config, Vocabulary vocabulary, DiffusionLmBlock block,
-            Map<String, String> provenance) {
+            Map<String, String> provenance, byte[] tokenizerJson) {
         this.config = config;
         this.vocabulary = vocabulary;
         this.block = block;
         this.provenance = Map.copyOf(provenance);
+        this.tokenizerJson = tokenizerJson;
     }
 
     /**
@@ -63,7 +72,27 @@ public final class DiffusionLmModel {
             throw new IllegalArgumentException("vocabulary: expected " + block.config().vocabSize()
                     + " tokens (the model's vocabSize), got " + vocabulary.size());
         }
-        return new DiffusionLmModel(block.config(), vocabulary, block, provenance == null ? Map.of() : provenance);
+        return new DiffusionLmModel(block.config(), vocabulary, block, provenance == null ? Map.of() : provenance, null);
+    }
+
+    /** This model with the Hugging Face tokenizer its vocabulary was built with (saved beside it). */
+    public DiffusionLmModel withTokenizer(HuggingFaceJsonTokenizer tokenizer) {
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        return new DiffusionLmModel(config, vocabulary, block, provenance, tokenizer.json());
+    }
+
+    /**
+     * A new tokenizer as the model was trained with: the stored Hugging Face tokenizer, or whitespace splitting.
+     * The caller closes it (a Hugging Face tokenizer holds native memory).
+     */
+    public Tokenizer tokenizer() throws IOException {
+        return tokenizerJson == null ? new WhitespaceTokenizer()
+                : HuggingFaceJsonTokenizer.fromBytes(tokenizerJson, TOKENIZER_FILE);
+    }
+
+    /** Whether the model splits text with a stored Hugging Face tokenizer. */
+    public boolean hasHuggingFaceTokenizer() {
+        return tokenizerJson != null;
     }
 
     public DiffusionLmConfig config() {
@@ -83,11 +112,18 @@ public final class DiffusionLmModel {
         return provenance;
     }
 
-    /** Writes the three files into {@code dir} (created if needed), each atomically. */
+    /** Writes the three files (four with a tokenizer) into {@code dir} (created if needed), each atomically. */
     public void save(Path dir) throws IOException {
         Files.createDirectories(dir);
         Properties p = configProperties(config);
         p.setProperty("vocabSha256", vocabulary.fingerprint());
+        if (tokenizerJson != null) {
+            p.setProperty("tokenizerSha256", HuggingFaceJsonTokenizer.sha256(tokenizerJson));
+            AtomicFiles.write(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizerJson));
+        } else {
+            // a directory reused for a whitespace model must not keep a stale tokenizer beside it
+            Files.deleteIfExists(dir.resolve(TOKENIZER_FILE));
+        }
         for (Map.Entry<String, String> e : provenance.entrySet()) {
             p.setProperty("provenance." + e.getKey(), e.getValue());
         }
@@ -104,14 +140,14 @@ public final class DiffusionLmModel {
         try (InputStream c = Files.newInputStream(dir.resolve(CONFIG_FILE));
              InputStream v = Files.newInputStream(dir.resolve(VOCAB_FILE));
              InputStream w = Files.newInputStream(dir.resolve(WEIGHTS_FILE))) {
-            return read(c, v, w, dir.toString(), manager);
+            return read(c, v, w, dir.toString(), manager, dir.resolve(TOKENIZER_FILE));
         }
     }
 
     /** The model shipped in the module's resources (trained on E2E; see MODEL.md beside it). */
     public static DiffusionLmModel loadShipped(NDManager manager) throws IOException {
         try (InputStream c = resource(CONFIG_FILE); InputStream v = resource(VOCAB_FILE); InputStream w = resource(WEIGHTS_FILE)) {
-            return read(c, v, w, "classpath:" + SHIPPED, manager);
+            return read(c, v, w, "classpath:" + SHIPPED, manager, null);
         }
     }
 
@@ -124,7 +160,7 @@ public final class DiffusionLmModel {
     }
 
     private static DiffusionLmModel read(InputStream configIn, InputStream vocabIn, InputStream weightsIn, String source,
-            NDManager manager) throws IOException {
+            NDManager manager, Path tokenizerFile) throws IOException {
         Properties p = new Properties();
         p.load(new StringReader(new String(configIn.readAllBytes(), StandardCharsets.UTF_8)));
         DiffusionLmConfig config = parseConfig(p, source);
@@ -141,6 +177,20 @@ public final class DiffusionLmModel {
         if (vocab.size() != config.vocabSize()) {
             throw new IOException(source + ": vocabulary has " + vocab.size() + " tokens, the model expects " + config.vocabSize());
         }
+        byte[] tokenizerJson = null;
+        String tokenizerSha = p.getProperty("tokenizerSha256");
+        if (tokenizerSha != null) {
+            if (tokenizerFile == null || !Files.isRegularFile(tokenizerFile)) {
+                throw new IOException(source + ": the model was trained with a Hugging Face tokenizer, but its "
+                        + TOKENIZER_FILE + " is missing");
+            }
+            tokenizerJson = Files.readAllBytes(tokenizerFile);
+            String actual = HuggingFaceJsonTokenizer.sha256(tokenizerJson);
+            if (!actual.equals(tokenizerSha.strip())) {
+                throw new IOException(source + "/" + TOKENIZER_FILE + ": expected SHA-256 " + tokenizerSha.strip()
+                        + " (the tokenizer the model was trained with), got " + actual);
+            }
+        }
         DiffusionLmBlock block = DiffusionLmBlock.create(config, 0);
         block.initialize(manager, DataType.FLOAT32, block.inputShapes(1));
         try {
@@ -155,7 +205,7 @@ public final class DiffusionLmModel {
                 provenance.put(key.substring("provenance.".length()), p.getProperty(key));
             }
         }
-        return new DiffusionLmModel(config, vocab, block, provenance);
+        return new DiffusionLmModel(config, vocab, block, provenance, tokenizerJson);
     }
 
     private static void checkShapes(Block block, String source) throws IOException {

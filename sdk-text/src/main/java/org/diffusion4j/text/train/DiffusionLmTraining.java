@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.diffusion4j.core.process.GaussianDiffusion;
@@ -21,9 +22,11 @@ import org.diffusion4j.core.training.TrainingCheckpoint;
 import org.diffusion4j.core.training.TrainingListener;
 import org.diffusion4j.core.training.TrainingProgress;
 import org.diffusion4j.text.data.E2eCorpus;
+import org.diffusion4j.text.data.HuggingFaceJsonTokenizer;
 import org.diffusion4j.text.data.SequenceEncoder;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
+import org.diffusion4j.text.io.AtomicFiles;
 import org.diffusion4j.text.model.DiffusionLmBlock;
 import org.diffusion4j.text.model.DiffusionLmConfig;
 import org.diffusion4j.text.model.DiffusionLmModel;
@@ -37,18 +40,27 @@ import org.diffusion4j.text.model.DiffusionLmModel;
  */
 public final class DiffusionLmTraining {
 
+    /** The run directory's copy of the Hugging Face tokenizer a run was started with, if any. */
+    public static final String TOKENIZER_FILE = DiffusionLmModel.TOKENIZER_FILE;
+    static final String E2E_DATA = "E2E src1_valid (CC BY-SA 4.0)";
+
     private final TrainingSettings settings;
     private final PrintStream log;
     private final boolean allowSettingChanges;
+    private final HuggingFaceJsonTokenizer tokenizer;
+    private final String dataDescription;
 
     public DiffusionLmTraining(TrainingSettings settings, PrintStream log) {
-        this(settings, log, false);
+        this(settings, log, false, null, E2E_DATA);
     }
 
-    private DiffusionLmTraining(TrainingSettings settings, PrintStream log, boolean allowSettingChanges) {
-        this.settings = settings;
-        this.log = log;
+    private DiffusionLmTraining(TrainingSettings settings, PrintStream log, boolean allowSettingChanges,
+            HuggingFaceJsonTokenizer tokenizer, String dataDescription) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.log = Objects.requireNonNull(log, "log");
         this.allowSettingChanges = allowSettingChanges;
+        this.tokenizer = tokenizer;
+        this.dataDescription = dataDescription;
     }
 
     /**
@@ -56,7 +68,26 @@ public final class DiffusionLmTraining {
      * settings continues with these (see {@link DiffusionTrainer.Builder#allowSettingChanges}) instead of refusing.
      */
     public DiffusionLmTraining allowingSettingChanges() {
-        return new DiffusionLmTraining(settings, log, true);
+        return new DiffusionLmTraining(settings, log, true, tokenizer, dataDescription);
+    }
+
+    /**
+     * This training for sentences split by a Hugging Face tokenizer: the run directory keeps a copy of its
+     * {@code tokenizer.json} (a resumed run refuses another one) and the exported model carries it, so generation
+     * joins tokens back with the tokenizer's decoder. The caller keeps ownership of {@code tokenizer}.
+     */
+    public DiffusionLmTraining withTokenizer(HuggingFaceJsonTokenizer tokenizer) {
+        return new DiffusionLmTraining(settings, log, allowSettingChanges, Objects.requireNonNull(tokenizer, "tokenizer"),
+                dataDescription);
+    }
+
+    /** This training with {@code description} recorded as the model's data provenance (default: E2E src1_valid). */
+    public DiffusionLmTraining describingData(String description) {
+        if (description == null || description.isBlank()) {
+            throw new IllegalArgumentException("description: expected a non-blank description of the data, got '"
+                    + description + "'");
+        }
+        return new DiffusionLmTraining(settings, log, allowSettingChanges, tokenizer, description);
     }
 
     /** The diffusion process every Diffusion-LM of this SDK uses: sqrt schedule over T steps, x0-prediction. */
@@ -81,7 +112,9 @@ public final class DiffusionLmTraining {
     public DiffusionLmModel run(List<List<String>> sentences, NDManager manager) throws IOException {
         Path runDir = settings.runDir();
         Files.createDirectories(runDir);
+        requireSameTokenizer();
         Vocabulary vocab = vocabulary(sentences);
+        recordTokenizer();
         SequenceEncoder encoder = new SequenceEncoder(vocab, settings.sequenceLength());
         List<long[]> encoded = new ArrayList<>();
         int skipped = 0;
@@ -126,6 +159,9 @@ public final class DiffusionLmTraining {
                 org.diffusion4j.core.memory.NativeArrays.copyInto(to.valueAt(i).getArray(), from.valueAt(i).getArray());
             }
             DiffusionLmModel model = DiffusionLmModel.of(ema, vocab, provenance(trainer.step(), encoded.size()));
+            if (tokenizer != null) {
+                model = model.withTokenizer(tokenizer);
+            }
             model.save(runDir.resolve("model"));
             log.println("model written to " + runDir.resolve("model"));
             return model;
@@ -159,6 +195,12 @@ public final class DiffusionLmTraining {
                 org.diffusion4j.core.memory.NativeArrays.copyInto(target, ckpt.ema().get(i));
             }
             DiffusionLmModel model = DiffusionLmModel.of(block, vocab, provenance(ckpt.step(), -1));
+            Path runTokenizer = settings.runDir().resolve(TOKENIZER_FILE);
+            if (Files.isRegularFile(runTokenizer)) {
+                try (HuggingFaceJsonTokenizer t = HuggingFaceJsonTokenizer.load(runTokenizer)) {
+                    model = model.withTokenizer(t);
+                }
+            }
             model.save(outDir);
             return model;
         }
@@ -174,14 +216,48 @@ public final class DiffusionLmTraining {
         if (sentences >= 0) {
             p.put("trainingSentences", Integer.toString(sentences));
         }
-        p.put("data", "E2E src1_valid (CC BY-SA 4.0)");
+        p.put("data", dataDescription);
         return p;
+    }
+
+    /** A run keeps the tokenizer it was started with: its vocabulary holds that tokenizer's tokens. */
+    private void requireSameTokenizer() throws IOException {
+        Path file = settings.runDir().resolve(TOKENIZER_FILE);
+        boolean started = Files.exists(settings.runDir().resolve("vocab.txt"));
+        if (Files.isRegularFile(file)) {
+            String recorded = HuggingFaceJsonTokenizer.sha256(Files.readAllBytes(file));
+            if (tokenizer == null) {
+                throw new IllegalArgumentException("tokenizer: the run in " + settings.runDir() + " was started with the "
+                        + "Hugging Face tokenizer in " + file + " (sha256 " + recorded + "), got whitespace splitting");
+            }
+            if (!recorded.equals(tokenizer.fingerprint())) {
+                throw new IllegalArgumentException("tokenizer: the run in " + settings.runDir() + " was started with the "
+                        + "tokenizer in " + file + " (sha256 " + recorded + "), got one with sha256 " + tokenizer.fingerprint());
+            }
+        } else if (tokenizer != null && started) {
+            throw new IllegalArgumentException("tokenizer: the run in " + settings.runDir() + " was started with "
+                    + "whitespace splitting, got a Hugging Face tokenizer (sha256 " + tokenizer.fingerprint() + ")");
+        }
+    }
+
+    /** A new run with a Hugging Face tokenizer keeps a copy beside its vocabulary (written atomically). */
+    private void recordTokenizer() throws IOException {
+        Path file = settings.runDir().resolve(TOKENIZER_FILE);
+        if (tokenizer != null && !Files.exists(file)) {
+            byte[] json = tokenizer.json();
+            AtomicFiles.write(file, out -> out.write(json));
+        }
     }
 
     /** Builds the vocabulary, or loads the run's own one (a resumed run must keep its ids). */
     private Vocabulary vocabulary(List<List<String>> sentences) throws IOException {
         Path file = settings.runDir().resolve("vocab.txt");
         Vocabulary built = Vocabulary.build(sentences, settings.minCount());
+        if (built.size() == Vocabulary.SPECIAL_TOKENS.size()) {
+            throw new IllegalArgumentException("minCount: no word of the " + sentences.size() + " sentences is seen more than "
+                    + settings.minCount() + " times, so the vocabulary would hold only " + Vocabulary.SPECIAL_TOKENS
+                    + "; lower minCount or give more sentences");
+        }
         if (Files.exists(file)) {
             Vocabulary saved = Vocabulary.load(file);
             if (!saved.equals(built)) {

@@ -48,6 +48,25 @@ class ControlTest {
     }
 
     @Test
+    void infillSlotsSurviveASubwordTokenizerThatWouldSplitThem() throws java.io.IOException {
+        // Hugging Face's Whitespace pre-tokeniser keeps "___" whole, and the word-level model maps it to [UNK]:
+        // the template must find the slots before the tokenizer sees the fixed text
+        Vocabulary v = Vocabulary.of(List.of("the", "pub", "is", "a", "cheap", ".")); // 4..9
+        try (org.diffusion4j.text.data.HuggingFaceJsonTokenizer hf = org.diffusion4j.text.data.HuggingFaceJsonTokenizer.load(
+                org.diffusion4j.text.data.TokenizerFiles.wordLevel())) {
+            assertEquals(List.of("[UNK]"), hf.tokenize("___"));
+            TokenConstraint c = InfillTemplate.parse("The ___ is a ___ PUB.", hf, v, 10);
+            // START the ? is a ? pub . END PAD
+            assertArrayEquals(new long[] {0, 4, 3, 6, 7, 3, 5, 9, 1, 3}, c.ids());
+            assertArrayEquals(new boolean[] {true, true, false, true, true, false, true, true, true, true}, c.known());
+        }
+        // and whitespace splitting gives what it gave before, slots at both ends included
+        TokenConstraint edges = InfillTemplate.parse("___ is a ___", new WhitespaceTokenizer(), V, 6);
+        assertArrayEquals(new long[] {0, 3, 5, 6, 3, 1}, edges.ids());
+        assertArrayEquals(new boolean[] {true, false, true, true, false, true}, edges.known());
+    }
+
+    @Test
     void anchorReplacesOnlyKnownPositions() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray e = m.arange(0f, 16f).reshape(8, 2);           // E[v] = [2v, 2v+1]

@@ -57,4 +57,34 @@ class DiffusionLmModelTest {
                     () -> DiffusionLmModel.of(model(m, List.of("x"), 1).block(), Vocabulary.of(List.of("x", "y")), Map.of()));
         }
     }
+
+    @Test
+    void aHuggingFaceTokenizerTravelsWithTheModelAndIsChecked(@TempDir Path dir) throws IOException {
+        Path json = org.diffusion4j.text.data.TokenizerFiles.wordLevel();
+        try (NDManager m = NDManager.newBaseManager();
+             org.diffusion4j.text.data.HuggingFaceJsonTokenizer hf = org.diffusion4j.text.data.HuggingFaceJsonTokenizer.load(json)) {
+            DiffusionLmModel a = model(m, List.of("the", "pub"), 1).withTokenizer(hf);
+            assertTrue(a.hasHuggingFaceTokenizer());
+            a.save(dir);
+            assertArrayEquals(Files.readAllBytes(json), Files.readAllBytes(dir.resolve(DiffusionLmModel.TOKENIZER_FILE)));
+            DiffusionLmModel b = DiffusionLmModel.load(dir, m);
+            try (org.diffusion4j.text.data.Tokenizer t = b.tokenizer()) {
+                assertEquals(List.of("the", "pub", "."), t.tokenize("The PUB."), "the stored tokenizer lowercases");
+            }
+            // a model saved without one over the same folder leaves no stale tokenizer behind
+            model(m, List.of("the", "pub"), 1).save(dir);
+            assertTrue(!Files.exists(dir.resolve(DiffusionLmModel.TOKENIZER_FILE)));
+            try (org.diffusion4j.text.data.Tokenizer t = DiffusionLmModel.load(dir, m).tokenizer()) {
+                assertEquals(List.of("The", "PUB."), t.tokenize("The PUB."), "whitespace splitting, case kept");
+            }
+            // an edited or missing tokenizer.json is refused
+            a.save(dir);
+            Files.writeString(dir.resolve(DiffusionLmModel.TOKENIZER_FILE), "{}");
+            IOException e = assertThrows(IOException.class, () -> DiffusionLmModel.load(dir, m));
+            assertTrue(e.getMessage().contains("expected SHA-256 " + hf.fingerprint()), e.getMessage());
+            Files.delete(dir.resolve(DiffusionLmModel.TOKENIZER_FILE));
+            e = assertThrows(IOException.class, () -> DiffusionLmModel.load(dir, m));
+            assertTrue(e.getMessage().contains("tokenizer.json is missing"), e.getMessage());
+        }
+    }
 }

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.ParameterList;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.diffusion4j.core.training.TrainingCheckpoint;
@@ -68,6 +69,39 @@ class DiffusionLmTrainingTest {
                     e.getMessage());
             DiffusionLmModel model = new DiffusionLmTraining(lower, QUIET).allowingSettingChanges().run(SENTENCES, m);
             assertEquals("3", model.provenance().get("steps"));
+        }
+    }
+
+    @Test
+    void aRunKeepsTheHuggingFaceTokenizerItStartedWith(@TempDir Path dir) throws Exception {
+        Path wordLevel = org.diffusion4j.text.data.TokenizerFiles.wordLevel();
+        Path wordPiece = org.diffusion4j.text.data.TokenizerFiles.wordPiece();
+        try (NDManager m = NDManager.newBaseManager();
+             org.diffusion4j.text.data.HuggingFaceJsonTokenizer hf = org.diffusion4j.text.data.HuggingFaceJsonTokenizer.load(wordLevel);
+             org.diffusion4j.text.data.HuggingFaceJsonTokenizer other = org.diffusion4j.text.data.HuggingFaceJsonTokenizer.load(wordPiece)) {
+            List<List<String>> sentences = List.of("The pub is cheap.", "A pub in Riverside.", "The pub is a pub.", "A cheap pub.")
+                    .stream().map(hf::tokenize).toList();
+            DiffusionLmModel model = new DiffusionLmTraining(tiny(dir, 2), QUIET).withTokenizer(hf)
+                    .describingData("four pub sentences").run(sentences, m);
+            assertTrue(model.hasHuggingFaceTokenizer());
+            assertEquals("four pub sentences", model.provenance().get("data"));
+            assertArrayEquals(Files.readAllBytes(wordLevel), Files.readAllBytes(dir.resolve(DiffusionLmTraining.TOKENIZER_FILE)));
+            assertTrue(DiffusionLmModel.load(dir.resolve("model"), m).hasHuggingFaceTokenizer());
+            // resuming without it, or with another one, is refused before any step
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new DiffusionLmTraining(tiny(dir, 3), QUIET).run(sentences, m));
+            assertTrue(e.getMessage().startsWith("tokenizer: the run in") && e.getMessage().contains("whitespace"), e.getMessage());
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new DiffusionLmTraining(tiny(dir, 3), QUIET).withTokenizer(other).run(sentences, m));
+            assertTrue(e.getMessage().contains(other.fingerprint()) && e.getMessage().contains(hf.fingerprint()), e.getMessage());
+            assertEquals(1, TrainingCheckpoint.list(dir.resolve("checkpoints")).size(), "nothing trained after the refusals");
+            // a whitespace run refuses a tokenizer handed to it later
+            Path plain = dir.resolve("plain");
+            new DiffusionLmTraining(tiny(plain, 2), QUIET).run(SENTENCES, m);
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new DiffusionLmTraining(tiny(plain, 3), QUIET).withTokenizer(hf).run(SENTENCES, m));
+            assertTrue(e.getMessage().contains("started with whitespace splitting"), e.getMessage());
+            assertTrue(!Files.exists(plain.resolve(DiffusionLmTraining.TOKENIZER_FILE)));
         }
     }
 }
