@@ -10,15 +10,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.diffusion4j.text.io.Sha256;
 
 /**
  * A Hugging Face {@code tokenizer.json} (word-level, WordPiece, BPE or Unigram) run through DJL's tokenizers
@@ -69,15 +67,7 @@ public final class HuggingFaceJsonTokenizer implements Tokenizer {
 
     /** SHA-256 of the file's bytes, lower-case hex. */
     public String fingerprint() {
-        return sha256(json);
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Sha256.hex(json);
     }
 
     @Override

@@ -24,6 +24,7 @@ import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
 import org.diffusion4j.text.io.AtomicFiles;
+import org.diffusion4j.text.io.Sha256;
 
 /**
  * A trained Diffusion-LM ready for decoding: the configuration, the vocabulary it was trained with and the block
@@ -118,7 +119,7 @@ public final class DiffusionLmModel {
         Properties p = configProperties(config);
         p.setProperty("vocabSha256", vocabulary.fingerprint());
         if (tokenizerJson != null) {
-            p.setProperty("tokenizerSha256", HuggingFaceJsonTokenizer.sha256(tokenizerJson));
+            p.setProperty("tokenizerSha256", Sha256.hex(tokenizerJson));
             AtomicFiles.write(dir.resolve(TOKENIZER_FILE), out -> out.write(tokenizerJson));
         } else {
             // a directory reused for a whitespace model must not keep a stale tokenizer beside it
@@ -185,7 +186,7 @@ public final class DiffusionLmModel {
                         + TOKENIZER_FILE + " is missing");
             }
             tokenizerJson = Files.readAllBytes(tokenizerFile);
-            String actual = HuggingFaceJsonTokenizer.sha256(tokenizerJson);
+            String actual = Sha256.hex(tokenizerJson);
             if (!actual.equals(tokenizerSha.strip())) {
                 throw new IOException(source + "/" + TOKENIZER_FILE + ": expected SHA-256 " + tokenizerSha.strip()
                         + " (the tokenizer the model was trained with), got " + actual);

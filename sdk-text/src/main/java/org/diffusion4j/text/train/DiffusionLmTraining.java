@@ -27,6 +27,7 @@ import org.diffusion4j.text.data.SequenceEncoder;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
 import org.diffusion4j.text.io.AtomicFiles;
+import org.diffusion4j.text.io.Sha256;
 import org.diffusion4j.text.model.DiffusionLmBlock;
 import org.diffusion4j.text.model.DiffusionLmConfig;
 import org.diffusion4j.text.model.DiffusionLmModel;
@@ -225,7 +226,7 @@ public final class DiffusionLmTraining {
         Path file = settings.runDir().resolve(TOKENIZER_FILE);
         boolean started = Files.exists(settings.runDir().resolve("vocab.txt"));
         if (Files.isRegularFile(file)) {
-            String recorded = HuggingFaceJsonTokenizer.sha256(Files.readAllBytes(file));
+            String recorded = Sha256.hex(Files.readAllBytes(file));
             if (tokenizer == null) {
                 throw new IllegalArgumentException("tokenizer: the run in " + settings.runDir() + " was started with the "
                         + "Hugging Face tokenizer in " + file + " (sha256 " + recorded + "), got whitespace splitting");
