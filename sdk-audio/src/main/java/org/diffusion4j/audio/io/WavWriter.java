@@ -1,12 +1,10 @@
 package org.diffusion4j.audio.io;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.diffusion4j.core.io.AtomicFiles;
 
 /**
  * Writes mono 16-bit PCM WAV files (canonical 44-byte RIFF header) atomically: the bytes go to a temporary
@@ -48,22 +46,6 @@ public final class WavWriter {
             long q = Math.round(v * 32768.0);
             buf.putShort((short) Math.max(-32768, Math.min(32767, q)));
         }
-        writeAtomically(path, buf.array());
-    }
-
-    /** Writes {@code bytes} to a temporary sibling of {@code path}, then atomically renames it. */
-    static void writeAtomically(Path path, byte[] bytes) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path dir = target.getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                out.write(bytes);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeBytes(path, buf.array());
     }
 }

@@ -8,11 +8,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.TreeMap;
 import org.diffusion4j.audio.mel.MelRecipe;
+import org.diffusion4j.core.io.AtomicFiles;
 
 /**
  * A vocoder checkpoint directory: {@code wavegrad.safetensors} (lmnt-named weights, see
@@ -37,14 +37,7 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
         WaveGradCheckpoint meta = new WaveGradCheckpoint(model.config(), recipe);
         Files.createDirectories(dir);
         WaveGradWeights.save(model, dir.resolve(WEIGHTS));
-        Path target = dir.resolve(META).toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + META, ".tmp");
-        try {
-            Files.writeString(tmp, meta.toProperties(), StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(dir.resolve(META), meta.toProperties());
     }
 
     /** Reads only the metadata. */

@@ -8,15 +8,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.core.weights.TensorFiles;
 
 /**
@@ -98,17 +95,7 @@ public final class WaveGradWeights {
             }
             list.encode(bytes, npz ? NDList.Encoding.NPZ : NDList.Encoding.SAFETENSORS);
         }
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(temp)) {
-                bytes.writeTo(out);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(file, bytes::writeTo);
     }
 
     private static void requireInitialized(Map<String, Parameter> params) {

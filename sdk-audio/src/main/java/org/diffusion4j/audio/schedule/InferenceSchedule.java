@@ -5,10 +5,10 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.StringJoiner;
+import org.diffusion4j.core.io.AtomicFiles;
 
 /**
  * A named inference noise schedule β_1..β_N, stored as data so that a searched schedule can ship next to
@@ -157,15 +157,7 @@ public final class InferenceSchedule {
 
     /** Writes {@link #toText()} atomically (temporary sibling, then rename). */
     public void save(Path file) throws IOException {
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, toText(), StandardCharsets.UTF_8);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(file, toText());
     }
 
     @Override

@@ -17,6 +17,7 @@ import org.diffusion4j.audio.model.WaveGradCheckpoint;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.schedule.NoiseSchedule;
@@ -141,16 +142,9 @@ public final class WaveGradTraining {
     }
 
     private static void writeLowNoiseFraction(Path runDir, double f) throws IOException {
-        Path target = runDir.resolve(LEVELS_FILE).toAbsolutePath();
-        Path tmp = Files.createTempFile(target.getParent(), "." + LEVELS_FILE, ".tmp");
-        try {
-            Files.writeString(tmp, "# WaveGrad training: fraction of noise levels drawn log-uniform in 1 - l^2 (0 = lmnt)\n"
-                    + "lowNoiseFraction=" + f + "\n", java.nio.charset.StandardCharsets.UTF_8);
-            Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.writeString(runDir.resolve(LEVELS_FILE),
+                "# WaveGrad training: fraction of noise levels drawn log-uniform in 1 - l^2 (0 = lmnt)\n"
+                        + "lowNoiseFraction=" + f + "\n");
     }
 
     /** Crops for step s from a generator seeded by (seed, s). */

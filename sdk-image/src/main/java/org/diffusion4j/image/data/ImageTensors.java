@@ -9,8 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
+import org.diffusion4j.core.io.AtomicFiles;
 
 /**
  * Tensor ↔ image conversions: [-1, 1] float tensors to 8-bit PNGs (single images and grids) written
@@ -121,18 +121,11 @@ public final class ImageTensors {
 
     /** Writes {@code img} as PNG through a temporary file in the same directory and an atomic move. */
     public static void writePng(BufferedImage img, Path file) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Files.createDirectories(abs.getParent());
-        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
-        makeWorldReadable(tmp);
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
+        AtomicFiles.write(file, out -> {
+            if (!ImageIO.write(img, "png", out)) {
                 throw new IOException("no PNG writer available");
             }
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /**
@@ -191,9 +184,4 @@ public final class ImageTensors {
     }
 
     /** createTempFile makes owner-only files; the final file gets ordinary rw-r--r-- permissions. */
-    private static void makeWorldReadable(Path p) throws IOException {
-        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
 }

@@ -5,15 +5,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.core.training.DiffusionTrainer;
 import org.diffusion4j.core.training.NonFiniteLossException;
 import org.diffusion4j.core.training.TrainerConfig;
@@ -141,7 +140,7 @@ public final class ImageDiffusionTraining {
                         + model);
             }
         } else {
-            writeAtomically(spec, model.toProperties());
+            AtomicFiles.writeString(spec, model.toProperties());
         }
         EpochShuffledBatches data = new EpochShuffledBatches(images, batchSize, config.seed(), flip,
                 model.unet().classConditional());
@@ -183,16 +182,6 @@ public final class ImageDiffusionTraining {
             }
             export.write();
             return trainer.step();
-        }
-    }
-
-    private static void writeAtomically(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
-        try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

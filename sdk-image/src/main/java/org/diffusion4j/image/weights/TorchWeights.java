@@ -3,19 +3,16 @@ package org.diffusion4j.image.weights;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.core.weights.TensorFiles;
 
 /**
@@ -108,11 +105,6 @@ public final class TorchWeights {
         Objects.requireNonNull(params, "params");
         Format format = Format.of(file);
         NDManager base = anyArray(params).getManager();
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmpFile = Files.createTempFile(dir, "." + abs.getFileName(), ".tmp");
-        makeWorldReadable(tmpFile);
         try (NDManager tmp = base.newSubManager()) {
             NDList list = new NDList();
             for (Map.Entry<String, Parameter> e : params.entrySet()) {
@@ -121,12 +113,7 @@ public final class TorchWeights {
                 a.setName(e.getKey());
                 list.add(a);
             }
-            try (OutputStream out = Files.newOutputStream(tmpFile)) {
-                list.encode(out, format.encoding);
-            }
-            Files.move(tmpFile, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmpFile);
+            AtomicFiles.write(file, out -> list.encode(out, format.encoding));
         }
     }
 
@@ -143,9 +130,4 @@ public final class TorchWeights {
     }
 
     /** createTempFile makes owner-only files; the final file gets ordinary rw-r--r-- permissions. */
-    private static void makeWorldReadable(Path p) throws IOException {
-        if (p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        }
-    }
 }

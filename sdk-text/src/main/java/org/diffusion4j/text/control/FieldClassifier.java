@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
-import org.diffusion4j.text.io.AtomicFiles;
+import org.diffusion4j.core.io.AtomicFiles;
 
 /**
  * A trained {@link FieldClassifierBlock} with what it classifies: the MR field, its values (class order), the

@@ -1,12 +1,9 @@
 package org.diffusion4j.text.data;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -14,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.text.io.Sha256;
 
 /**
@@ -145,25 +143,11 @@ public final class Vocabulary {
      */
     public void save(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-                w.write(MAGIC + "\n# size " + size() + "\n# sha256 " + fingerprint + "\n");
-                for (String t : tokens) {
-                    w.write(t);
-                    w.write('\n');
-                }
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("file: the file system of " + dir + " cannot rename atomically", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+        StringBuilder text = new StringBuilder(MAGIC + "\n# size " + size() + "\n# sha256 " + fingerprint + "\n");
+        for (String t : tokens) {
+            text.append(t).append('\n');
         }
+        AtomicFiles.writeString(file, text.toString());
     }
 
     /** Reads a file written by {@link #save}; a truncated or edited file fails its size or checksum. */

@@ -23,7 +23,7 @@ import org.diffusion4j.text.data.HuggingFaceJsonTokenizer;
 import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
-import org.diffusion4j.text.io.AtomicFiles;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.text.io.Sha256;
 
 /**

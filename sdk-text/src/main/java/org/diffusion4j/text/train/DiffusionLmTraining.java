@@ -26,7 +26,7 @@ import org.diffusion4j.text.data.HuggingFaceJsonTokenizer;
 import org.diffusion4j.text.data.SequenceEncoder;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
-import org.diffusion4j.text.io.AtomicFiles;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.text.io.Sha256;
 import org.diffusion4j.text.model.DiffusionLmBlock;
 import org.diffusion4j.text.model.DiffusionLmConfig;
