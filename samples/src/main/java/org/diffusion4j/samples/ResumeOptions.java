@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 public final class ResumeOptions {
 
     @Option(names = "--change-settings", description = "when resuming, continue with this command's learning rate, "
-            + "warm-up and checkpoint settings even where the run was started with others (e.g. a lower learning "
+            + "warm-up, learning-rate decay and checkpoint settings even where the run was started with others (e.g. a lower learning "
             + "rate at the end); every other setting must still match the run")
     boolean changeSettings;
 

@@ -62,6 +62,11 @@ public final class TextTrainCommand implements Callable<Integer> {
             + "(default: 10, Diffusion-LM's E2E setting)")
     Integer minCount;
 
+    @Option(names = "--lr-decay-from", description = "decay the learning rate linearly from this step to 0 at --steps "
+            + "(0: improved-diffusion's lr_anneal_steps, the Diffusion-LM recipe; a later step anneals a run resumed at "
+            + "constant rate, which needs --change-settings); default: constant after warm-up")
+    Long lrDecayFrom;
+
     @Mixin
     ResumeOptions resume;
 
@@ -69,7 +74,8 @@ public final class TextTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingSettings d = TrainingSettings.defaults(runDir);
         TrainingSettings s = new TrainingSettings(runDir, seed, steps, batch, lr, d.warmupSteps(), d.emaDecay(),
-                checkpointEvery, minCount == null ? d.minCount() : minCount, length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout());
+                checkpointEvery, minCount == null ? d.minCount() : minCount, length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout(),
+                lrDecayFrom == null ? -1 : lrDecayFrom);
         List<String> texts = data == null ? E2eCorpus.load(E2eCorpus.Split.TRAIN).texts() : readSentences(data);
         try (NDManager manager = NDManager.newBaseManager();
              Tokenizer tok = tokenizer == null ? new WhitespaceTokenizer() : HuggingFaceJsonTokenizer.load(tokenizer)) {

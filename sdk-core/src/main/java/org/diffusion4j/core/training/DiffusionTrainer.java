@@ -162,6 +162,8 @@ public final class DiffusionTrainer implements AutoCloseable {
      * Runs {@code steps} more optimiser steps on {@code data}, writing checkpoints as configured and one at the end
      * (when a checkpoint directory is set).
      *
+     * @throws IllegalArgumentException if the run would go past {@link TrainerConfig#lrDecayEndStep()}, where the
+     *                                learning rate is 0 and further steps would only cost time
      * @throws NonFiniteLossException if a step's loss or gradient norm is not finite; the state stays that of the
      *                                step before, and the last checkpoint is intact
      * @throws IOException            if a checkpoint cannot be written
@@ -172,6 +174,11 @@ public final class DiffusionTrainer implements AutoCloseable {
             throw new IllegalArgumentException("steps: expected a value >= 0, got " + steps);
         }
         long target = step + steps;
+        if (steps > 0 && config.decayedToZeroAt(target - 1)) {
+            throw new IllegalArgumentException("steps: the learning rate decays to 0 at step " + config.lrDecayEndStep()
+                    + " (lrDecayEndStep), so training may go up to that step; got " + steps + " steps from step " + step
+                    + " (to " + target + ")");
+        }
         long start = System.nanoTime();
         long done = 0;
         while (step < target) {

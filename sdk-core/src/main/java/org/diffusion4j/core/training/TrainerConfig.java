@@ -33,12 +33,17 @@ import java.util.Set;
  * @param checkpointEvery      write a checkpoint every this many steps (and at the end of each
  *                             {@link DiffusionTrainer#train} call); 0 = only at the end
  * @param keepCheckpoints      how many of the newest checkpoints to keep (≥ 1)
+ * @param lrDecayStartStep     first step of the linear learning-rate decay (see {@link #learningRateAt})
+ * @param lrDecayEndStep       step at which the decayed learning rate reaches 0; 0 disables the decay. With
+ *                             {@code lrDecayStartStep = 0} this is improved-diffusion's {@code lr_anneal_steps}
+ *                             (Diffusion-LM trains with it); a later start anneals a run that is resumed at
+ *                             constant η, without a jump in η
  */
 public record TrainerConfig(long seed, double learningRate, int warmupSteps, double beta1, double beta2,
                             double epsilon, double weightDecay, double gradClipNorm, double emaDecay,
                             TimestepSampling timestepSampling, int historyPerTimestep, double uniformProbability,
                             double condDropProbability, double nullCondition, Path checkpointDir,
-                            int checkpointEvery, int keepCheckpoints) {
+                            int checkpointEvery, int keepCheckpoints, long lrDecayStartStep, long lrDecayEndStep) {
 
     public TrainerConfig {
         requireRange("learningRate", learningRate, 0.0, false, Double.POSITIVE_INFINITY);
@@ -64,6 +69,13 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
         }
         requireAtLeast("checkpointEvery", checkpointEvery, 0);
         requireAtLeast("keepCheckpoints", keepCheckpoints, 1);
+        if (lrDecayStartStep < 0) {
+            throw new IllegalArgumentException("lrDecayStartStep: expected at least 0, got " + lrDecayStartStep);
+        }
+        if (lrDecayEndStep != 0 && lrDecayEndStep <= lrDecayStartStep) {
+            throw new IllegalArgumentException("lrDecayEndStep: expected 0 (no decay) or a step after lrDecayStartStep "
+                    + lrDecayStartStep + ", got " + lrDecayEndStep);
+        }
     }
 
     public static Builder builder() {
@@ -77,7 +89,7 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
                 .timestepSampling(timestepSampling).historyPerTimestep(historyPerTimestep)
                 .uniformProbability(uniformProbability).condDropProbability(condDropProbability)
                 .nullCondition(nullCondition).checkpointDir(checkpointDir).checkpointEvery(checkpointEvery)
-                .keepCheckpoints(keepCheckpoints);
+                .keepCheckpoints(keepCheckpoints).lrDecay(lrDecayStartStep, lrDecayEndStep);
     }
 
     /**
@@ -87,7 +99,10 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
      * ρ), the t sampling and the conditioning dropout.
      */
     public static final Set<String> CHANGEABLE_ON_RESUME = Set.of("learningRate", "warmupSteps", "weightDecay",
-            "gradClipNorm", "checkpointDir", "checkpointEvery", "keepCheckpoints");
+            "gradClipNorm", "checkpointDir", "checkpointEvery", "keepCheckpoints", "lrDecayStartStep", "lrDecayEndStep");
+
+    /** Keys added after the first checkpoint format; a checkpoint without them gets the builder's defaults. */
+    private static final Set<String> OPTIONAL_KEYS = Set.of("lrDecayStartStep", "lrDecayEndStep");
 
     /** The names of the settings whose values differ between this configuration and {@code other}, in order. */
     public List<String> differences(TrainerConfig other) {
@@ -112,12 +127,24 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
         return String.join(", ", parts);
     }
 
-    /** The learning rate at 0-based step s: η·min(1, (s + 1)/warmupSteps). */
+    /**
+     * The learning rate at 0-based step s: η·w(s)·d(s) with the warm-up w(s) = min(1, (s + 1)/warmupSteps) (1 without
+     * warm-up) and the linear decay d(s) = 1 before {@code lrDecayStartStep}, (end − s)/(end − start) from there, and 0
+     * from {@code lrDecayEndStep} on (1 when the decay is disabled). With start 0 this is improved-diffusion's
+     * {@code _anneal_lr}: η·(1 − s/lr_anneal_steps).
+     */
     public double learningRateAt(long step) {
-        if (warmupSteps == 0) {
-            return learningRate;
+        double warm = warmupSteps == 0 ? 1.0 : Math.min(1.0, (step + 1.0) / warmupSteps);
+        double decay = 1.0;
+        if (lrDecayEndStep != 0 && step >= lrDecayStartStep) {
+            decay = Math.max(0.0, (double) (lrDecayEndStep - step) / (lrDecayEndStep - lrDecayStartStep));
         }
-        return learningRate * Math.min(1.0, (step + 1.0) / warmupSteps);
+        return learningRate * warm * decay;
+    }
+
+    /** Whether the learning rate has decayed to 0 at 0-based step s, so that further steps cannot change the weights. */
+    public boolean decayedToZeroAt(long step) {
+        return lrDecayEndStep != 0 && step >= lrDecayEndStep;
     }
 
     /** The settings as "key=value" lines (doubles in their exact round-trip form), for checkpoints. */
@@ -154,7 +181,7 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
             }
         }
         for (String key : known.keySet()) {
-            if (!values.containsKey(key)) {
+            if (!values.containsKey(key) && !OPTIONAL_KEYS.contains(key)) {
                 throw new IllegalArgumentException("config: missing key '" + key + "'");
             }
         }
@@ -178,6 +205,8 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
                     .checkpointDir(dir.isEmpty() ? null : Path.of(dir))
                     .checkpointEvery(Integer.parseInt(values.get("checkpointEvery")))
                     .keepCheckpoints(Integer.parseInt(values.get("keepCheckpoints")))
+                    .lrDecay(Long.parseLong(values.getOrDefault("lrDecayStartStep", "0")),
+                            Long.parseLong(values.getOrDefault("lrDecayEndStep", "0")))
                     .build();
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("config: malformed number: " + e.getMessage(), e);
@@ -203,6 +232,8 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
         m.put("checkpointDir", checkpointDir == null ? "" : checkpointDir.toString());
         m.put("checkpointEvery", Integer.toString(checkpointEvery));
         m.put("keepCheckpoints", Integer.toString(keepCheckpoints));
+        m.put("lrDecayStartStep", Long.toString(lrDecayStartStep));
+        m.put("lrDecayEndStep", Long.toString(lrDecayEndStep));
         return m;
     }
 
@@ -229,7 +260,7 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
     /**
      * Builder. Defaults follow improved-diffusion's {@code train_util.py} where it has one: η = 1e−4, no weight decay,
      * EMA 0.9999, uniform t, history 10, uniform mass 0.001; plus β = (0.9, 0.999), ε = 1e−8 (PyTorch's AdamW),
-     * clipping at global norm 1, no warm-up, no conditioning dropout, no checkpoints, keep 2.
+     * clipping at global norm 1, no warm-up, no learning-rate decay, no conditioning dropout, no checkpoints, keep 2.
      */
     public static final class Builder {
         private long seed;
@@ -249,6 +280,8 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
         private Path checkpointDir;
         private int checkpointEvery;
         private int keepCheckpoints = 2;
+        private long lrDecayStartStep;
+        private long lrDecayEndStep;
 
         private Builder() {
         }
@@ -338,10 +371,17 @@ public record TrainerConfig(long seed, double learningRate, int warmupSteps, dou
             return this;
         }
 
+        /** Linear learning-rate decay from step {@code start} to 0 at step {@code end}; {@code end = 0} disables it. */
+        public Builder lrDecay(long start, long end) {
+            lrDecayStartStep = start;
+            lrDecayEndStep = end;
+            return this;
+        }
+
         public TrainerConfig build() {
             return new TrainerConfig(seed, learningRate, warmupSteps, beta1, beta2, epsilon, weightDecay, gradClipNorm,
                     emaDecay, timestepSampling, historyPerTimestep, uniformProbability, condDropProbability,
-                    nullCondition, checkpointDir, checkpointEvery, keepCheckpoints);
+                    nullCondition, checkpointDir, checkpointEvery, keepCheckpoints, lrDecayStartStep, lrDecayEndStep);
         }
     }
 }

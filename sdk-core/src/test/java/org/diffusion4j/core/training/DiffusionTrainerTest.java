@@ -339,6 +339,31 @@ class DiffusionTrainerTest {
     }
 
     @Test
+    void eachStepUsesTheConfiguredDecayedLearningRateAndTrainingStopsWhereItReachesZero() throws IOException {
+        GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
+        TrainerConfig config = everythingOn(null).toBuilder().lrDecay(3, 6).build();
+        List<Double> seen = new ArrayList<>();
+        try (NDManager manager = NDManager.newBaseManager();
+             DiffusionTrainer t = smallConditional(diffusion, config).listener(p -> seen.add(p.learningRate()))
+                     .build(manager)) {
+            TrainingData data = TrainingData.cycling(moonBatches(manager, 2, 32, 3, true));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> t.train(data, 7));
+            assertTrue(e.getMessage().startsWith("steps:") && e.getMessage().contains("6"), e.getMessage());
+            assertEquals(0, t.step(), "a refused call runs no step");
+            t.train(data, 6);
+            // warm-up 4 then decay from step 3 to 0 at step 6: η·min(1,(s+1)/4)·d(s), d = 1, 1, 1, 1, 2/3, 1/3
+            double eta = config.learningRate();
+            double[] expected = {eta / 4, eta / 2, eta * 3 / 4, eta, eta * 2 / 3, eta / 3};
+            assertEquals(expected.length, seen.size());
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], seen.get(i), 1e-15, "step " + i);
+            }
+            assertThrows(IllegalArgumentException.class, () -> t.train(data, 1));
+            assertEquals(6, t.step());
+        }
+    }
+
+    @Test
     void nonFiniteLossStopsWithTheStepAndKeepsTheLastCheckpoint(@TempDir Path dir) throws IOException {
         GaussianDiffusion diffusion = GaussianDiffusion.builder().schedule(NoiseSchedule.linear(40)).build();
         TrainerConfig config = everythingOn(dir).toBuilder().checkpointEvery(3).build();

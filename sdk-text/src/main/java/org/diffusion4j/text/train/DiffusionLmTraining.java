@@ -131,9 +131,13 @@ public final class DiffusionLmTraining {
         DiffusionLmConfig config = modelConfig(vocab.size());
         GaussianDiffusion diffusion = process(config.numTimesteps());
         Path checkpoints = runDir.resolve("checkpoints");
-        TrainerConfig trainerConfig = TrainerConfig.builder().seed(settings.seed()).learningRate(settings.learningRate())
-                .warmupSteps(settings.warmupSteps()).emaDecay(settings.emaDecay()).checkpointDir(checkpoints)
-                .checkpointEvery(settings.checkpointEvery()).keepCheckpoints(2).build();
+        TrainerConfig.Builder trainerSettings = TrainerConfig.builder().seed(settings.seed())
+                .learningRate(settings.learningRate()).warmupSteps(settings.warmupSteps()).emaDecay(settings.emaDecay())
+                .checkpointDir(checkpoints).checkpointEvery(settings.checkpointEvery()).keepCheckpoints(2);
+        if (settings.decaysLearningRate()) {
+            trainerSettings.lrDecay(settings.lrDecayFrom(), settings.steps());
+        }
+        TrainerConfig trainerConfig = trainerSettings.build();
         AtomicReference<DiffusionTrainer> holder = new AtomicReference<>();
         DiffusionTrainer.Builder builder = DiffusionTrainer.builder().diffusion(diffusion)
                 .allowSettingChanges(allowSettingChanges)
@@ -213,6 +217,9 @@ public final class DiffusionLmTraining {
         p.put("seed", Long.toString(settings.seed()));
         p.put("batchSize", Integer.toString(settings.batchSize()));
         p.put("learningRate", Double.toString(settings.learningRate()));
+        if (settings.decaysLearningRate()) {
+            p.put("learningRateDecay", "linear from step " + settings.lrDecayFrom() + " to 0 at step " + settings.steps());
+        }
         p.put("emaDecay", Double.toString(settings.emaDecay()));
         if (sentences >= 0) {
             p.put("trainingSentences", Integer.toString(sentences));

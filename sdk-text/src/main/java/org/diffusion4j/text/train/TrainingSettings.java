@@ -22,10 +22,20 @@ import java.util.Objects;
  * @param layers          transformer layers
  * @param heads           attention heads
  * @param dropout         dropout rate
+ * @param lrDecayFrom     −1 for a constant learning rate after warm-up, else the step from which it decays linearly to 0
+ *                        at {@code steps} (0: improved-diffusion's {@code lr_anneal_steps}, Diffusion-LM's recipe)
  */
 public record TrainingSettings(Path runDir, long seed, long steps, int batchSize, double learningRate, int warmupSteps,
         double emaDecay, int checkpointEvery, int minCount, int sequenceLength, int embeddingDim, int hiddenSize,
-        int layers, int heads, float dropout) {
+        int layers, int heads, float dropout, long lrDecayFrom) {
+
+    /** Settings with a constant learning rate after warm-up. */
+    public TrainingSettings(Path runDir, long seed, long steps, int batchSize, double learningRate, int warmupSteps,
+            double emaDecay, int checkpointEvery, int minCount, int sequenceLength, int embeddingDim, int hiddenSize,
+            int layers, int heads, float dropout) {
+        this(runDir, seed, steps, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery, minCount,
+                sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, -1);
+    }
 
     public TrainingSettings {
         Objects.requireNonNull(runDir, "runDir");
@@ -41,6 +51,15 @@ public record TrainingSettings(Path runDir, long seed, long steps, int batchSize
         if (checkpointEvery < 1) {
             throw new IllegalArgumentException("checkpointEvery: expected >= 1, got " + checkpointEvery);
         }
+        if (lrDecayFrom != -1 && (lrDecayFrom < 0 || lrDecayFrom >= steps)) {
+            throw new IllegalArgumentException("lrDecayFrom: expected -1 (no decay) or a step in [0, steps = " + steps
+                    + "), got " + lrDecayFrom);
+        }
+    }
+
+    /** Whether the learning rate decays linearly to 0 at {@link #steps()}. */
+    public boolean decaysLearningRate() {
+        return lrDecayFrom >= 0;
     }
 
     /** The shipped run's settings in {@code runDir}. */
@@ -50,6 +69,12 @@ public record TrainingSettings(Path runDir, long seed, long steps, int batchSize
 
     public TrainingSettings withSteps(long v) {
         return new TrainingSettings(runDir, seed, v, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery,
-                minCount, sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout);
+                minCount, sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, lrDecayFrom);
+    }
+
+    /** These settings with the learning rate decaying linearly from step {@code from} to 0 at {@link #steps()}. */
+    public TrainingSettings withLrDecayFrom(long from) {
+        return new TrainingSettings(runDir, seed, steps, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery,
+                minCount, sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, from);
     }
 }

@@ -73,6 +73,30 @@ class DiffusionLmTrainingTest {
     }
 
     @Test
+    void aResumedRunAnnealsItsLearningRateToZeroAtTheLastStepOnlyWhenAsked(@TempDir Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            new DiffusionLmTraining(tiny(dir, 2), QUIET).run(SENTENCES, m);
+            TrainingSettings anneal = tiny(dir, 4).withLrDecayFrom(2);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new DiffusionLmTraining(anneal, QUIET).run(SENTENCES, m));
+            assertTrue(e.getMessage().contains("lrDecayEndStep=0") && e.getMessage().contains("lrDecayEndStep=4"),
+                    e.getMessage());
+            DiffusionLmModel model = new DiffusionLmTraining(anneal, QUIET).allowingSettingChanges().run(SENTENCES, m);
+            assertEquals("linear from step 2 to 0 at step 4", model.provenance().get("learningRateDecay"));
+            // the last checkpoint records the decay, so that the run's schedule survives another resume: η at step 3
+            // is 1e-3·(4 − 3)/(4 − 2)
+            Path last = TrainingCheckpoint.latest(dir.resolve("checkpoints")).orElseThrow();
+            try (NDManager scope = m.newSubManager()) {
+                TrainingCheckpoint c = TrainingCheckpoint.read(last, scope);
+                assertEquals(4, c.step());
+                assertEquals(5e-4, c.config().learningRateAt(3), 1e-15);
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> tiny(dir, 4).withLrDecayFrom(4), "a decay must start before the last step");
+    }
+
+    @Test
     void aRunKeepsTheHuggingFaceTokenizerItStartedWith(@TempDir Path dir) throws Exception {
         Path wordLevel = org.diffusion4j.text.data.TokenizerFiles.wordLevel();
         Path wordPiece = org.diffusion4j.text.data.TokenizerFiles.wordPiece();
