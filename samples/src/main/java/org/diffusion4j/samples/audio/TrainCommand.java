@@ -7,6 +7,7 @@ import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.train.WaveGradTraining;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
+import org.diffusion4j.samples.LrDecayOption;
 import org.diffusion4j.samples.ResumeOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,6 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
     int checkpointEvery;
 
     @Mixin
+    LrDecayOption lrDecay;
+
+    @Mixin
     ResumeOptions resume;
 
     @Option(names = "--low-noise-fraction", defaultValue = "0", description = "fraction of training noise levels drawn "
@@ -78,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
-                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction);
+                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone());
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

@@ -11,6 +11,7 @@ import org.diffusion4j.image.train.ImageDiffusionTraining;
 import org.diffusion4j.samples.ConsoleProgress;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
+import org.diffusion4j.samples.LrDecayOption;
 import org.diffusion4j.samples.ResumeOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -73,6 +74,9 @@ public final class TrainCommand implements Callable<Integer> {
     long seed;
 
     @Mixin
+    LrDecayOption lrDecay;
+
+    @Mixin
     ResumeOptions resume;
 
     @Override
@@ -111,10 +115,16 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%d images %d×%d×%d, run %s, %d steps, batch %d, lr %.1e, seed %d%n",
                 data.count(), data.channels(), data.height(), data.width(), runDir, steps, batch, lr, seed);
+        long decayFrom = lrDecay.fromOrNone();
+        if (decayFrom != -1 && (decayFrom < 0 || decayFrom >= steps)) {
+            throw new IllegalArgumentException("--lr-decay-from: expected a step in [0, --steps = " + steps + "), got "
+                    + decayFrom);
+        }
         try (ConsoleProgress bar = ConsoleProgress.training("train", steps)) {
             long t0 = System.nanoTime();
             long reached = ImageDiffusionTraining.builder().model(model).images(data).runDir(runDir).seed(seed)
                     .batchSize(batch).learningRate(lr).emaDecay(ema).condDropProbability(condDrop)
+                    .lrDecay(Math.max(0, decayFrom), decayFrom < 0 ? 0 : steps)
                     .checkpointEvery(checkpointEvery).flip(flip).allowSettingChanges(resume.allowSettingChanges()).listener(bar).build()
                     .trainUntil(steps);
             bar.close();

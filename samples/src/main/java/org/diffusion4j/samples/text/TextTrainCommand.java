@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.diffusion4j.samples.LrDecayOption;
 import org.diffusion4j.samples.ResumeOptions;
 import org.diffusion4j.text.data.E2eCorpus;
 import org.diffusion4j.text.data.HuggingFaceJsonTokenizer;
@@ -62,10 +63,8 @@ public final class TextTrainCommand implements Callable<Integer> {
             + "(default: 10, Diffusion-LM's E2E setting)")
     Integer minCount;
 
-    @Option(names = "--lr-decay-from", description = "decay the learning rate linearly from this step to 0 at --steps "
-            + "(0: improved-diffusion's lr_anneal_steps, the Diffusion-LM recipe; a later step anneals a run resumed at "
-            + "constant rate, which needs --change-settings); default: constant after warm-up")
-    Long lrDecayFrom;
+    @Mixin
+    LrDecayOption lrDecay;
 
     @Mixin
     ResumeOptions resume;
@@ -75,7 +74,7 @@ public final class TextTrainCommand implements Callable<Integer> {
         TrainingSettings d = TrainingSettings.defaults(runDir);
         TrainingSettings s = new TrainingSettings(runDir, seed, steps, batch, lr, d.warmupSteps(), d.emaDecay(),
                 checkpointEvery, minCount == null ? d.minCount() : minCount, length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout(),
-                lrDecayFrom == null ? -1 : lrDecayFrom);
+                lrDecay.fromOrNone());
         List<String> texts = data == null ? E2eCorpus.load(E2eCorpus.Split.TRAIN).texts() : readSentences(data);
         try (NDManager manager = NDManager.newBaseManager();
              Tokenizer tok = tokenizer == null ? new WhitespaceTokenizer() : HuggingFaceJsonTokenizer.load(tokenizer)) {

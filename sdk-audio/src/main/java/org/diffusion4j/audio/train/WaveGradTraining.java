@@ -58,7 +58,15 @@ public final class WaveGradTraining {
     /** Everything a run needs; {@link #defaults(Path, Path)} gives lmnt's settings on the small network. */
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
                           int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
-                          int checkpointEvery, boolean allowResample, double lowNoiseFraction) {
+                          int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom) {
+
+        /** Options with a constant learning rate after the warm-up. */
+        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
+                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
+                       boolean allowResample, double lowNoiseFraction) {
+            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
+                    checkpointEvery, allowResample, lowNoiseFraction, -1);
+        }
 
         public Options {
             Objects.requireNonNull(trainList, "trainList");
@@ -82,6 +90,10 @@ public final class WaveGradTraining {
             if (!(lowNoiseFraction >= 0 && lowNoiseFraction <= 1)) {
                 throw new IllegalArgumentException("lowNoiseFraction: expected a value in [0, 1], got " + lowNoiseFraction);
             }
+            if (lrDecayFrom != -1 && (lrDecayFrom < 0 || lrDecayFrom >= steps)) {
+                throw new IllegalArgumentException("lrDecayFrom: expected -1 (no decay) or a step in [0, steps = "
+                        + steps + "), got " + lrDecayFrom);
+            }
         }
 
         public static Options defaults(Path trainList, Path runDir) {
@@ -97,12 +109,15 @@ public final class WaveGradTraining {
         return GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(InferenceSchedule.train1000().betas())).build();
     }
 
-    /** The trainer's configuration for these options (Adam = AdamW with weight decay 0). */
+    /**
+     * The trainer's configuration for these options (Adam = AdamW with weight decay 0); with {@code lrDecayFrom ≥ 0}
+     * the learning rate decays linearly from that step to 0 at {@code steps}.
+     */
     public static TrainerConfig trainerConfig(Options o) {
         return TrainerConfig.builder().seed(o.seed()).learningRate(o.learningRate()).warmupSteps(o.warmupSteps())
                 .beta1(0.9).beta2(0.999).epsilon(1e-8).weightDecay(0).gradClipNorm(1.0).emaDecay(o.emaDecay())
                 .checkpointDir(o.runDir().resolve("checkpoints")).checkpointEvery(o.checkpointEvery())
-                .keepCheckpoints(10).build();
+                .keepCheckpoints(10).lrDecay(Math.max(0, o.lrDecayFrom()), o.lrDecayFrom() < 0 ? 0 : o.steps()).build();
     }
 
     /**

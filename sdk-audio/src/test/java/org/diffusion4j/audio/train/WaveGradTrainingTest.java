@@ -3,6 +3,7 @@ package org.diffusion4j.audio.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -18,6 +19,7 @@ import org.diffusion4j.audio.model.WaveGradCheckpoint;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingCheckpoint;
+import org.diffusion4j.core.training.TrainerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -124,6 +126,21 @@ class WaveGradTrainingTest {
             assertEquals(3, WaveGradTraining.run(lowNoise, m, out, true));
             assertEquals(0.5, WaveGradTraining.readLowNoiseFraction(run));
         }
+    }
+
+    @Test
+    void aLearningRateDecayEndsAtZeroOnTheRunsLastStep() {
+        WaveGradTraining.Options constant = options(dir.resolve("run"), 100);
+        WaveGradTraining.Options o = new WaveGradTraining.Options(TRAIN, constant.runDir(), micro(), 100, 2, 4, 7, 2e-4,
+                3, 0.9, 2, false, 0, 60);
+        TrainerConfig c = WaveGradTraining.trainerConfig(o);
+        assertEquals(2e-4, c.learningRateAt(59), 1e-18);
+        assertEquals(2e-4 * 10 / 40, c.learningRateAt(90), 1e-18);
+        assertTrue(c.decayedToZeroAt(100) && !c.decayedToZeroAt(99));
+        assertEquals(2e-4, WaveGradTraining.trainerConfig(constant).learningRateAt(1_000_000), 0.0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradTraining.Options(
+                TRAIN, constant.runDir(), micro(), 100, 2, 4, 7, 2e-4, 3, 0.9, 2, false, 0, 100));
+        assertTrue(e.getMessage().startsWith("lrDecayFrom:") && e.getMessage().contains("100"), e.getMessage());
     }
 
     @Test

@@ -84,7 +84,8 @@ public final class ImageDiffusionTraining {
         this.allowSettingChanges = b.allowSettingChanges;
         TrainerConfig.Builder c = TrainerConfig.builder().seed(b.seed).learningRate(b.learningRate)
                 .warmupSteps(b.warmupSteps).emaDecay(b.emaDecay).gradClipNorm(1.0)
-                .checkpointDir(runDir.resolve("checkpoints")).checkpointEvery(b.checkpointEvery).keepCheckpoints(2);
+                .checkpointDir(runDir.resolve("checkpoints")).checkpointEvery(b.checkpointEvery).keepCheckpoints(2)
+                .lrDecay(b.lrDecayStartStep, b.lrDecayEndStep);
         if (model.unet().nullClass()) {
             c.condDropProbability(b.condDropProbability).nullCondition(model.nullClass());
         }
@@ -265,6 +266,8 @@ public final class ImageDiffusionTraining {
         private boolean flip;
         private int maxRetriesPerStep = 3;
         private boolean allowSettingChanges;
+        private long lrDecayStartStep;
+        private long lrDecayEndStep;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -278,6 +281,9 @@ public final class ImageDiffusionTraining {
         public Builder learningRate(double v) { learningRate = v; return this; }
         public Builder warmupSteps(int v) { warmupSteps = v; return this; }
         public Builder emaDecay(double v) { emaDecay = v; return this; }
+        /** Linear learning-rate decay from step {@code start} to 0 at step {@code end} (see {@link TrainerConfig#learningRateAt});
+         *  {@code end = 0}, the default, keeps it constant after the warm-up. */
+        public Builder lrDecay(long start, long end) { lrDecayStartStep = start; lrDecayEndStep = end; return this; }
         /** Probability of replacing a label by the null class (classifier-free guidance); 0.1 by default. */
         public Builder condDropProbability(double v) { condDropProbability = v; return this; }
         public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
