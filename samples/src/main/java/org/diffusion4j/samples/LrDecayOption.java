@@ -13,8 +13,19 @@ public final class LrDecayOption {
             + "constant rate, with --change-settings); default: constant after the warm-up")
     Long from;
 
-    /** The step the decay starts at, or −1 for a constant learning rate. */
-    public long fromOrNone() {
-        return from == null ? -1 : from;
+    /**
+     * The step the decay starts at, or −1 for a constant learning rate.
+     *
+     * @throws IllegalArgumentException if the step is not in [0, steps), the run's last step being where η reaches 0
+     */
+    public long fromOrNone(long steps) {
+        if (from == null) {
+            return -1;
+        }
+        if (from < 0 || from >= steps) {
+            throw new IllegalArgumentException("--lr-decay-from: expected a step in [0, --steps = " + steps + "), got "
+                    + from);
+        }
+        return from;
     }
 }

@@ -115,11 +115,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "%d images %d×%d×%d, run %s, %d steps, batch %d, lr %.1e, seed %d%n",
                 data.count(), data.channels(), data.height(), data.width(), runDir, steps, batch, lr, seed);
-        long decayFrom = lrDecay.fromOrNone();
-        if (decayFrom != -1 && (decayFrom < 0 || decayFrom >= steps)) {
-            throw new IllegalArgumentException("--lr-decay-from: expected a step in [0, --steps = " + steps + "), got "
-                    + decayFrom);
-        }
+        long decayFrom = lrDecay.fromOrNone(steps);
         try (ConsoleProgress bar = ConsoleProgress.training("train", steps)) {
             long t0 = System.nanoTime();
             long reached = ImageDiffusionTraining.builder().model(model).images(data).runDir(runDir).seed(seed)

@@ -74,7 +74,7 @@ public final class TextTrainCommand implements Callable<Integer> {
         TrainingSettings d = TrainingSettings.defaults(runDir);
         TrainingSettings s = new TrainingSettings(runDir, seed, steps, batch, lr, d.warmupSteps(), d.emaDecay(),
                 checkpointEvery, minCount == null ? d.minCount() : minCount, length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout(),
-                lrDecay.fromOrNone());
+                lrDecay.fromOrNone(steps));
         List<String> texts = data == null ? E2eCorpus.load(E2eCorpus.Split.TRAIN).texts() : readSentences(data);
         try (NDManager manager = NDManager.newBaseManager();
              Tokenizer tok = tokenizer == null ? new WhitespaceTokenizer() : HuggingFaceJsonTokenizer.load(tokenizer)) {
