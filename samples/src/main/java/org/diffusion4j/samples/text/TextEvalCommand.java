@@ -79,8 +79,9 @@ public final class TextEvalCommand implements Callable<Integer> {
                         {"area", "city centre"}}) {
                     TextEvaluation.ControlScore c = eval.semantic(Models.classifier(model, target[0], manager), target[1],
                             controlN, controlSteps, seed, manager);
-                    System.out.printf(Locale.ROOT, "semantic %s=%s (ddim %d): guided %.3f, unguided %.3f, guided perplexity %.2f%n",
-                            c.field(), c.value(), controlSteps, c.guided(), c.unguided(), c.guidedPerplexity());
+                    System.out.printf(Locale.ROOT, "semantic %s=%s (ddim %d): guided %.3f, unguided %.3f, guided perplexity %.2f "
+                            + "(names delexicalised %.2f)%n", c.field(), c.value(), controlSteps, c.guided(), c.unguided(),
+                            c.guidedPerplexity(), c.guidedDelexicalisedPerplexity());
                 }
             }
         }

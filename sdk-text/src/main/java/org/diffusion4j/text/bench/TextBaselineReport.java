@@ -8,6 +8,7 @@ import java.util.Map;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.text.data.E2eCorpus;
 import org.diffusion4j.text.data.E2eExample;
+import org.diffusion4j.text.data.SlotDelexicaliser;
 import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
@@ -23,7 +24,9 @@ import org.diffusion4j.text.lm.TextMetrics;
  * a Kneser-Ney n-gram model on the training split, sampled from START to END. Teacher: a Kneser-Ney model
  * on half of the held-out split (src1_test), split by meaning representation (MRs in order of first
  * appearance; even-numbered ones train the teacher, odd-numbered ones are the "real held-out text"), so the
- * teacher never saw the diffusion training text nor the references it scores, and no MR is on both sides.
+ * teacher never saw the diffusion training text nor the references it scores, and no MR is on both sides. Each
+ * perplexity is given twice: literal, and with restaurant names delexicalised on both sides ({@link TeacherPerplexity}).
+ * Real training text is scored too: it is what a model trained on src1_valid imitates.
  *
  * <p>Usage: {@code java -cp ... org.diffusion4j.text.bench.TextBaselineReport [samples=1000] [seed=102]
  * [baselineOrder=3] [teacherOrder=3]}.
@@ -43,7 +46,8 @@ public final class TextBaselineReport {
         List<List<String>> train = E2eCorpus.load(E2eCorpus.Split.TRAIN).texts().stream().map(tok::tokenize).toList();
         Vocabulary vocab = Vocabulary.build(train, 10);
         HeldOut heldOut = HeldOut.split(E2eCorpus.load(E2eCorpus.Split.TEST), tok);
-        KneserNeyLanguageModel teacher = KneserNeyLanguageModel.train(vocab, heldOut.teacherText(), teacherOrder);
+        TeacherPerplexity teacher = new TeacherPerplexity(vocab, heldOut.teacherText(), teacherOrder,
+                SlotDelexicaliser.e2eNames(tok));
         KneserNeyLanguageModel baseline = KneserNeyLanguageModel.train(vocab, train, baselineOrder);
         NGramSampler sampler = new NGramSampler(baseline, 62); // model length 64 minus START/END
         List<List<String>> generated = sampler.sample(samples, NoiseSource.seeded(seed));
@@ -53,10 +57,14 @@ public final class TextBaselineReport {
                 teacherOrder, heldOut.teacherText().size(), heldOut.teacherMrs());
         // distinct-n grows as a sample shrinks, so the reference row uses as many sentences as the baseline.
         List<List<String>> reference = subsample(heldOut.referenceText(), samples, NoiseSource.seeded(seed).split());
-        System.out.printf(Locale.ROOT, "real held-out perplexity on all %d reference sentences: %.2f%n",
-                heldOut.referenceText().size(), teacher.perplexity(heldOut.referenceText()));
-        System.out.printf(Locale.ROOT, "%-36s %10s %10s %10s %10s %8s%n", "text", "perplexity", "distinct-1", "distinct-2", "copy rate", "words");
+        System.out.printf(Locale.ROOT, "real held-out perplexity on all %d reference sentences: %.2f (names delexicalised %.2f)%n",
+                heldOut.referenceText().size(), teacher.literal(heldOut.referenceText()),
+                teacher.delexicalised(heldOut.referenceText()));
+        System.out.printf(Locale.ROOT, "%-36s %10s %10s %10s %10s %10s %8s%n", "text", "perplexity", "ppl delex", "distinct-1",
+                "distinct-2", "copy rate", "words");
         row("real held-out (src1_test, n=" + reference.size() + ")", reference, teacher, train);
+        row("real training text (src1_valid, n=" + Math.min(samples, train.size()) + ")",
+                subsample(train, samples, NoiseSource.seeded(seed).split()), teacher, train);
         row("n-gram sampler (order " + baselineOrder + ", n=" + samples + ")", generated, teacher, train);
         System.out.printf(Locale.ROOT, "baseline sentences cut at 62 words: %d; seed %d%n", sampler.truncatedCount(), seed);
     }
@@ -74,9 +82,10 @@ public final class TextBaselineReport {
         return List.copyOf(copy.subList(0, k));
     }
 
-    private static void row(String name, List<List<String>> text, KneserNeyLanguageModel teacher, List<List<String>> train) {
+    private static void row(String name, List<List<String>> text, TeacherPerplexity teacher, List<List<String>> train) {
         double words = text.stream().mapToInt(List::size).average().orElse(0);
-        System.out.printf(Locale.ROOT, "%-36s %10.2f %10.3f %10.3f %10.3f %8.1f%n", name, teacher.perplexity(text),
+        System.out.printf(Locale.ROOT, "%-36s %10.2f %10.2f %10.3f %10.3f %10.3f %8.1f%n", name, teacher.literal(text),
+                teacher.delexicalised(text),
                 TextMetrics.distinctN(text, 1), TextMetrics.distinctN(text, 2), TextMetrics.copyRate(text, train), words);
     }
 

@@ -12,6 +12,7 @@ import org.diffusion4j.text.control.LengthControl;
 import org.diffusion4j.text.control.TokenConstraint;
 import org.diffusion4j.text.data.E2eCorpus;
 import org.diffusion4j.text.data.SequenceEncoder;
+import org.diffusion4j.text.data.SlotDelexicaliser;
 import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.data.Vocabulary;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
@@ -27,8 +28,9 @@ import org.diffusion4j.text.model.DiffusionLmModel;
 
 /**
  * The text benchmark of a Diffusion-LM, on the protocol of {@link TextBaselineReport} (teacher: order-3 Kneser-Ney
- * on half of src1_test split by MR; reference: the other half): per sampler and step count, teacher perplexity,
- * distinct-1/2, verbatim copy rate and seconds per sentence, beside real held-out text and the n-gram sampler; then
+ * on half of src1_test split by MR; reference: the other half): per sampler and step count, teacher perplexity
+ * (literal and with restaurant names delexicalised, {@link TeacherPerplexity}), distinct-1/2, verbatim copy rate and
+ * seconds per sentence, beside real held-out text, real training text and the n-gram sampler; then
  * control success: exact length match, infill word accuracy, and the fraction of guided outputs that contain the
  * requested MR value (beside the same fraction without guidance).
  */
@@ -47,36 +49,48 @@ public final class TextEvaluation {
         }
     }
 
-    /** One row of the quality table. */
-    public record Row(String name, double perplexity, double distinct1, double distinct2, double copyRate, double words,
-            double secondsPerSentence) {
+    /**
+     * One row of the quality table.
+     *
+     * @param perplexity              literal teacher perplexity
+     * @param delexicalisedPerplexity teacher perplexity with restaurant names replaced by one placeholder on both sides
+     */
+    public record Row(String name, double perplexity, double delexicalisedPerplexity, double distinct1, double distinct2,
+            double copyRate, double words, double secondsPerSentence) {
     }
 
     private final DiffusionLmModel model;
     private final Tokenizer tok = new WhitespaceTokenizer();
     private final List<List<String>> train;
     private final TextBaselineReport.HeldOut heldOut;
-    private final KneserNeyLanguageModel teacher;
+    private final TeacherPerplexity teacher;
 
     public TextEvaluation(DiffusionLmModel model) {
         this.model = model;
         this.train = E2eCorpus.load(E2eCorpus.Split.TRAIN).texts().stream().map(tok::tokenize).toList();
         Vocabulary vocab = model.vocabulary();
         this.heldOut = TextBaselineReport.HeldOut.split(E2eCorpus.load(E2eCorpus.Split.TEST), tok);
-        this.teacher = KneserNeyLanguageModel.train(vocab, heldOut.teacherText(), 3);
+        this.teacher = new TeacherPerplexity(vocab, heldOut.teacherText(), 3, SlotDelexicaliser.e2eNames(tok));
     }
 
     public Row score(String name, List<List<String>> text, double secondsPerSentence) {
-        return new Row(name, teacher.perplexity(text), TextMetrics.distinctN(text, 1), TextMetrics.distinctN(text, 2),
+        return new Row(name, teacher.literal(text), teacher.delexicalised(text), TextMetrics.distinctN(text, 1), TextMetrics.distinctN(text, 2),
                 TextMetrics.copyRate(text, train), text.stream().mapToInt(List::size).average().orElse(0), secondsPerSentence);
     }
 
-    /** Real held-out text (n sentences) and the n-gram sampler (order 3, n sentences, at most L − 2 words). */
+    /**
+     * Real held-out text, real training text (what the model learns to imitate; its copy rate is 1 by construction)
+     * and the n-gram sampler (order 3, at most L − 2 words): n sentences each.
+     */
     public List<Row> references(int n, long seed) {
         List<List<String>> ref = new ArrayList<>(heldOut.referenceText());
         Collections.shuffle(ref, new java.util.Random(seed));
         List<Row> rows = new ArrayList<>();
         rows.add(score("real held-out (n=" + Math.min(n, ref.size()) + ")", ref.subList(0, Math.min(n, ref.size())), 0));
+        List<List<String>> trainCopy = new ArrayList<>(train);
+        Collections.shuffle(trainCopy, new java.util.Random(seed));
+        rows.add(score("real training text (n=" + Math.min(n, trainCopy.size()) + ")",
+                trainCopy.subList(0, Math.min(n, trainCopy.size())), 0));
         KneserNeyLanguageModel baseline = KneserNeyLanguageModel.train(model.vocabulary(), train, 3);
         NGramSampler sampler = new NGramSampler(baseline, model.config().sequenceLength() - 2);
         long t0 = System.nanoTime();
@@ -158,7 +172,8 @@ public final class TextEvaluation {
     }
 
     /** Semantic control result for one value: success with guidance and the same rate without. */
-    public record ControlScore(String field, String value, double guided, double unguided, double guidedPerplexity) {
+    public record ControlScore(String field, String value, double guided, double unguided, double guidedPerplexity,
+            double guidedDelexicalisedPerplexity) {
     }
 
     /** Guided (DDIM, release settings) and unguided outputs, scored by whether they contain the value's words. */
@@ -168,7 +183,7 @@ public final class TextEvaluation {
         List<List<String>> plain = new DiffusionLmDecoder(model).decode(r, manager);
         List<String> words = tok.tokenize(value);
         return new ControlScore(classifier.field(), value, containsRate(guided, words), containsRate(plain, words),
-                teacher.perplexity(guided));
+                teacher.literal(guided), teacher.delexicalised(guided));
     }
 
     static double containsRate(List<List<String>> sentences, List<String> words) {
@@ -180,12 +195,13 @@ public final class TextEvaluation {
     }
 
     public static void header(PrintStream out) {
-        out.printf(Locale.ROOT, "%-44s %10s %10s %10s %10s %7s %10s%n", "text", "perplexity", "distinct-1", "distinct-2",
-                "copy rate", "words", "s/sentence");
+        out.printf(Locale.ROOT, "%-44s %10s %10s %10s %10s %10s %7s %10s%n", "text", "perplexity", "ppl delex", "distinct-1",
+                "distinct-2", "copy rate", "words", "s/sentence");
     }
 
     public static void print(PrintStream out, Row r) {
-        out.printf(Locale.ROOT, "%-44s %10.2f %10.3f %10.3f %10.3f %7.1f %10.4f%n", r.name(), r.perplexity(), r.distinct1(),
+        out.printf(Locale.ROOT, "%-44s %10.2f %10.2f %10.3f %10.3f %10.3f %7.1f %10.4f%n", r.name(), r.perplexity(),
+                r.delexicalisedPerplexity(), r.distinct1(),
                 r.distinct2(), r.copyRate(), r.words(), r.secondsPerSentence());
     }
 }
