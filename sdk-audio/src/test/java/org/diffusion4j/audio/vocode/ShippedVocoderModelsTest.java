@@ -1,0 +1,85 @@
+package org.diffusion4j.audio.vocode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.diffusion4j.audio.io.WavReader;
+import org.diffusion4j.audio.mel.MelRecipe;
+import org.diffusion4j.audio.metrics.LogMelDistance;
+import org.diffusion4j.audio.model.WaveGrad;
+import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The vocoders the project ships (sdk-audio/models/, what the demo and {@code audio vocode --model} load): each loads
+ * with the network and mel recipe its MODEL.md states, carries a searched 6-step schedule, and its weights make audio
+ * from the mel: closer to the reference than Gaussian noise of the same loudness and than the same network untrained
+ * (what a weight file whose tensors failed to load, or loaded into the wrong places, would come close to). The
+ * comparisons have no tuned margin; measured 2026-11-26 on these 30 frames: small 6.76, wide 7.46, noise 11.9 and
+ * 12.1, the untrained networks 34.0 and 34.4 (docs/benchmarks.md has the whole-clip figures).
+ */
+class ShippedVocoderModelsTest {
+
+    static Stream<Arguments> shipped() {
+        return Stream.of(Arguments.of("wavegrad-small", WaveGradConfig.small(), 306_145L),
+                Arguments.of("wavegrad-wide", WaveGradConfig.wide(), 362_241L));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shipped")
+    void loadsAsDocumentedAndVocodesAHeldOutVoiceBetterThanNoise(String name, WaveGradConfig config, long parameters)
+            throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VocoderModel model = VocoderModel.load(Path.of("models", name), manager);
+            assertEquals(config, model.model().config());
+            assertEquals(parameters, model.model().parameterCount());
+            assertEquals(MelRecipe.wavegrad(22050), model.recipe());
+            InferenceSchedule searched = model.schedule(6);
+            assertEquals("searched-6", searched.name());
+
+            // hs036: the voice en+m3, never trained on. First 30 frames (9,000 samples) to keep the test short.
+            float[] clip = Arrays.copyOf(WavReader.read(Path.of("data", "espeak-30", "hs036.wav")).samples(), 9_000);
+            float[][] mel = model.melSpectrogram().compute(clip);
+            float[] vocoded = Arrays.copyOf(new WaveGradVocoder(model.model(), manager).vocode(mel, searched, 0L), clip.length);
+            for (float v : vocoded) {
+                assertTrue(Float.isFinite(v) && Math.abs(v) <= 1f, "sample outside [-1, 1]: " + v);
+            }
+            // Gaussian noise of the vocoded output's RMS: what weights that ignore the mel would give at best.
+            double rms = Math.sqrt(Arrays.stream(box(vocoded)).map(v -> v * v).average().orElse(0));
+            Random rng = new Random(1);
+            float[] noise = new float[clip.length];
+            for (int i = 0; i < noise.length; i++) {
+                noise[i] = (float) (rng.nextGaussian() * rms);
+            }
+            manager.getEngine().setRandomSeed(3);
+            WaveGrad untrained = new WaveGrad(config);
+            untrained.initialize(manager, DataType.FLOAT32);
+            float[] fromUntrained = Arrays.copyOf(new WaveGradVocoder(untrained, manager).vocode(mel, searched, 0L), clip.length);
+            LogMelDistance d = LogMelDistance.wavegrad(22050);
+            double ours = d.distance(clip, vocoded);
+            double noiseDistance = d.distance(clip, noise);
+            double untrainedDistance = d.distance(clip, fromUntrained);
+            String figures = name + ": log-mel distance " + ours + ", noise of the same RMS " + noiseDistance
+                    + ", the network untrained " + untrainedDistance;
+            assertTrue(ours < noiseDistance, figures);
+            assertTrue(ours < untrainedDistance, figures);
+        }
+    }
+
+    private static double[] box(float[] a) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
+    }
+}
