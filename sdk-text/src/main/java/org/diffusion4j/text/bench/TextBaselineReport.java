@@ -43,11 +43,13 @@ public final class TextBaselineReport {
         int teacherOrder = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Tokenizer tok = new WhitespaceTokenizer();
 
-        List<List<String>> train = E2eCorpus.load(E2eCorpus.Split.TRAIN).texts().stream().map(tok::tokenize).toList();
+        E2eCorpus trainCorpus = E2eCorpus.load(E2eCorpus.Split.TRAIN);
+        E2eCorpus testCorpus = E2eCorpus.load(E2eCorpus.Split.TEST);
+        List<List<String>> train = trainCorpus.texts().stream().map(tok::tokenize).toList();
         Vocabulary vocab = Vocabulary.build(train, 10);
-        HeldOut heldOut = HeldOut.split(E2eCorpus.load(E2eCorpus.Split.TEST), tok);
+        HeldOut heldOut = HeldOut.split(testCorpus, tok);
         TeacherPerplexity teacher = new TeacherPerplexity(vocab, heldOut.teacherText(), teacherOrder,
-                SlotDelexicaliser.e2eNames(tok));
+                SlotDelexicaliser.e2eNames(List.of(trainCorpus, testCorpus), tok));
         KneserNeyLanguageModel baseline = KneserNeyLanguageModel.train(vocab, train, baselineOrder);
         NGramSampler sampler = new NGramSampler(baseline, 62); // model length 64 minus START/END
         List<List<String>> generated = sampler.sample(samples, NoiseSource.seeded(seed));

@@ -67,10 +67,12 @@ public final class TextEvaluation {
 
     public TextEvaluation(DiffusionLmModel model) {
         this.model = model;
-        this.train = E2eCorpus.load(E2eCorpus.Split.TRAIN).texts().stream().map(tok::tokenize).toList();
+        E2eCorpus trainCorpus = E2eCorpus.load(E2eCorpus.Split.TRAIN);
+        E2eCorpus testCorpus = E2eCorpus.load(E2eCorpus.Split.TEST);
+        this.train = trainCorpus.texts().stream().map(tok::tokenize).toList();
         Vocabulary vocab = model.vocabulary();
-        this.heldOut = TextBaselineReport.HeldOut.split(E2eCorpus.load(E2eCorpus.Split.TEST), tok);
-        this.teacher = new TeacherPerplexity(vocab, heldOut.teacherText(), 3, SlotDelexicaliser.e2eNames(tok));
+        this.heldOut = TextBaselineReport.HeldOut.split(testCorpus, tok);
+        this.teacher = new TeacherPerplexity(vocab, heldOut.teacherText(), 3, SlotDelexicaliser.e2eNames(List.of(trainCorpus, testCorpus), tok));
     }
 
     public Row score(String name, List<List<String>> text, double secondsPerSentence) {

@@ -76,8 +76,12 @@ public final class SlotDelexicaliser {
 
     /** The restaurant names ({@code name}, {@code near}) of both shipped E2E splits, replaced by {@value #NAME_PLACEHOLDER}. */
     public static SlotDelexicaliser e2eNames(Tokenizer tokenizer) {
-        return of(List.of(E2eCorpus.load(E2eCorpus.Split.TRAIN), E2eCorpus.load(E2eCorpus.Split.TEST)),
-                List.of("name", "near"), tokenizer, NAME_PLACEHOLDER);
+        return e2eNames(List.of(E2eCorpus.load(E2eCorpus.Split.TRAIN), E2eCorpus.load(E2eCorpus.Split.TEST)), tokenizer);
+    }
+
+    /** The restaurant names ({@code name}, {@code near}) of already loaded E2E corpora, replaced by {@value #NAME_PLACEHOLDER}. */
+    public static SlotDelexicaliser e2eNames(Collection<E2eCorpus> corpora, Tokenizer tokenizer) {
+        return of(corpora, List.of("name", "near"), tokenizer, NAME_PLACEHOLDER);
     }
 
     public String placeholder() {

@@ -1,7 +1,6 @@
 package org.diffusion4j.text.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +75,5 @@ class SlotDelexicaliserTest {
             }
         }
         assertEquals(kept.size(), j, "the kept words are a subsequence of the input");
-        assertFalse(vs.isEmpty());
     }
 }
