@@ -66,6 +66,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "noise levels of the last sampling steps more (0 = lmnt; default: ${DEFAULT-VALUE})")
     double lowNoiseFraction;
 
+    @Option(names = "--film-init", defaultValue = "ZERO_SCALE",
+            description = "a new run's FiLM scale weights: ZERO_SCALE (start as a pure shift) or LMNT (Xavier, as "
+                    + "lmnt-com/wavegrad); ignored on resume (default: ${DEFAULT-VALUE})")
+    WaveGradTraining.FilmInit filmInit;
+
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -82,7 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
-                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps));
+                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps), filmInit);
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

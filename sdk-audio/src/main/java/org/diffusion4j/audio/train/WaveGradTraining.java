@@ -35,12 +35,14 @@ import org.diffusion4j.core.training.TrainingProgress;
  * (lmnt-com/wavegrad params.py: Adam 2e-4 without weight decay or warm-up, global gradient clipping at 1,
  * 24-frame crops, training schedule linspace(1e-6, 0.01, 1000)).
  *
- * <p>Deviations from lmnt, both for stability: the learning rate warms up linearly over the first
- * {@code warmupSteps} steps (200 by default), and a new run starts with the FiLM scales at zero
- * ({@link #zeroFilmScales}). Without them the small network, with batch 8, diverged after 100 to 200 steps at a
- * constant 2e-4 (loss 0.72 at step 90, then 10^14 at step 180), at both noise-level scales, 5000 and 1, and with a
- * 1000-step warm-up alone (divergence from step 300, at a learning rate of 6e-5). FiLM's scale multiplies the
- * features fifteen times along the upsampling path, so the output is a high-degree product of the weights.
+ * <p>Deviations from lmnt: the learning rate warms up linearly over the first {@code warmupSteps} steps (200 by
+ * default), and a new run starts with the FiLM scales at zero ({@link #zeroFilmScales}; {@link FilmInit#LMNT} keeps
+ * lmnt's draw). Both were introduced when the small network, with batch 8, diverged after 100 to 200 steps at a
+ * constant 2e-4, but those runs predate the fix of libtorch's convolutions (docs/architecture.md, "Known upstream
+ * problems"), whose corrupted gradients may have caused the divergence. Since the fix, lmnt's init with the warm-up
+ * trains as stably as the zeroed scales: an A/B of 4,000 steps from scratch (docs/benchmarks.md, "FiLM scale
+ * initialisation") gave lmnt's init a lower loss for the first 2,000 steps and the zeroed scales a slightly lower loss
+ * and better held-out figures at step 4,000, so the zeroed scales stay the default.
  *
  * <p>Layout of a run directory: {@code checkpoints/} holds the trainer's exact, resumable checkpoints;
  * {@code model/} is rewritten at every checkpoint with the EMA weights as a {@link WaveGradCheckpoint}
@@ -52,13 +54,30 @@ import org.diffusion4j.core.training.TrainingProgress;
  */
 public final class WaveGradTraining {
 
+    /** How a new run initialises the scale half of each FiLM output conv (a resumed run keeps its weights). */
+    public enum FilmInit {
+        /** Weights and biases of the scale half set to 0 ({@link #zeroFilmScales}): the modulation starts as a shift. */
+        ZERO_SCALE,
+        /** lmnt-com/wavegrad's: Xavier-uniform weights, zero bias, for the shift and the scale alike. */
+        LMNT
+    }
+
     /** Retries of one step after a non-finite loss or gradient before the run stops. */
     static final int MAX_RETRIES = 3;
 
     /** Everything a run needs; {@link #defaults(Path, Path)} gives lmnt's settings on the small network. */
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
                           int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
-                          int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom) {
+                          int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom,
+                          FilmInit filmInit) {
+
+        /** Options with zeroed FiLM scales at the start ({@link FilmInit#ZERO_SCALE}). */
+        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
+                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
+                       boolean allowResample, double lowNoiseFraction, long lrDecayFrom) {
+            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
+                    checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, FilmInit.ZERO_SCALE);
+        }
 
         /** Options with a constant learning rate after the warm-up. */
         public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
@@ -72,6 +91,7 @@ public final class WaveGradTraining {
             Objects.requireNonNull(trainList, "trainList");
             Objects.requireNonNull(runDir, "runDir");
             Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(filmInit, "filmInit");
             if (steps < 1) {
                 throw new IllegalArgumentException("steps: expected >= 1, got " + steps);
             }
@@ -254,11 +274,13 @@ public final class WaveGradTraining {
                 if (latest.isPresent()) {
                     log.println("resuming from " + latest.get() + " at step " + trainer.step());
                 } else {
-                    zeroFilmScales((WaveGrad) trainer.block());
-                    zeroFilmScales((WaveGrad) trainer.emaBlock());
-                    log.printf(Locale.ROOT, "new run: %s, %d parameters, batch %d x %d frames, seed %d%n",
+                    if (o.filmInit() == FilmInit.ZERO_SCALE) {
+                        zeroFilmScales((WaveGrad) trainer.block());
+                        zeroFilmScales((WaveGrad) trainer.emaBlock());
+                    }
+                    log.printf(Locale.ROOT, "new run: %s, %d parameters, batch %d x %d frames, seed %d, FiLM init %s%n",
                             o.network(), ((WaveGrad) trainer.block()).parameterCount(), o.batchSize(),
-                            o.cropFrames(), o.seed());
+                            o.cropFrames(), o.seed(), o.filmInit());
                 }
                 TrainingData data = data(dataset, o.seed(), o.batchSize(), o.cropFrames());
                 long failedStep = -1;

@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.diffusion4j.audio.mel.MelRecipe;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradCheckpoint;
@@ -163,6 +164,53 @@ class WaveGradTrainingTest {
                     assertEquals(scaleRow ? 0f : 0.5f, v[i], 0f, e.getKey() + "[" + i + "]");
                 }
             }
+        }
+    }
+
+    /**
+     * One step at a learning rate of 1e-12 leaves the exported weights at their start: with the same seed, the LMNT run
+     * keeps the trainer's Xavier draw in the FiLM scale rows (Glorot bound, nonzero), the ZERO_SCALE run has those rows
+     * at 0, and every other weight is the same in both.
+     */
+    @Test
+    void aNewRunStartsItsFilmScalesAsAsked() throws IOException {
+        try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8)) {
+            Map<WaveGradTraining.FilmInit, WaveGrad> start = new java.util.EnumMap<>(WaveGradTraining.FilmInit.class);
+            for (WaveGradTraining.FilmInit init : WaveGradTraining.FilmInit.values()) {
+                Path run = dir.resolve(init.name());
+                WaveGradTraining.run(new WaveGradTraining.Options(TRAIN, run, micro(), 1, 2, 4, 7, 1e-12, 0, 0.9, 1, false,
+                        0, -1, init), m, out);
+                start.put(init, WaveGradCheckpoint.load(run.resolve("model"), m, MelRecipe.wavegrad(22050)));
+            }
+            Map<String, ai.djl.nn.Parameter> zero = start.get(WaveGradTraining.FilmInit.ZERO_SCALE).parameters();
+            Map<String, ai.djl.nn.Parameter> lmnt = start.get(WaveGradTraining.FilmInit.LMNT).parameters();
+            int scaleRowsChecked = 0;
+            for (String name : zero.keySet()) {
+                float[] z = zero.get(name).getArray().toFloatArray();
+                float[] l = lmnt.get(name).getArray().toFloatArray();
+                long rows = zero.get(name).getArray().getShape().get(0);
+                int perRow = (int) (z.length / rows);
+                boolean filmOut = name.startsWith("film.") && name.contains(".output_conv.");
+                double scaleAbs = 0;
+                for (int i = 0; i < z.length; i++) {
+                    if (filmOut && i / perRow >= rows / 2) {
+                        assertEquals(0f, z[i], 1e-6f, name + "[" + i + "] (ZERO_SCALE)");
+                        scaleAbs += Math.abs(l[i]);
+                        scaleRowsChecked++;
+                    } else {
+                        assertEquals(l[i], z[i], 1e-6f, name + "[" + i + "]");
+                    }
+                }
+                if (filmOut && name.endsWith(".weight")) {
+                    double bound = org.diffusion4j.core.nn.SeededInitializer.bound(lmnt.get(name).getArray().getShape(), 1);
+                    // U(−a, a) has mean |w| = a/2; over ≥ 48 draws the mean is within 30 % of it
+                    double mean = scaleAbs / (z.length / 2.0);
+                    assertTrue(Math.abs(mean - bound / 2) < 0.3 * bound / 2, name + ": mean |scale weight| " + mean
+                            + ", Glorot a/2 = " + bound / 2);
+                }
+            }
+            assertTrue(scaleRowsChecked > 0, "no FiLM scale rows found");
         }
     }
 
