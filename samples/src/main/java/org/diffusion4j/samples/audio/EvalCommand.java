@@ -40,6 +40,10 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N clips, 0 = all (default: ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--eta", defaultValue = "1",
+            description = "step-noise scale in [0, 1]: 1 = DDPM as lmnt, 0 = deterministic DDIM (default: ${DEFAULT-VALUE})")
+    double eta;
+
     @Option(names = "--per-clip", description = "also print one line per clip")
     boolean perClip;
 
@@ -52,7 +56,7 @@ public final class EvalCommand implements Callable<Integer> {
             List<VocoderDataset.Item> clipsUsed = VocoderEvaluation.cut(heldOut,
                     maxFrames > 0 ? maxFrames : Integer.MAX_VALUE / 1000, limit > 0 ? limit : heldOut.size());
             VocoderEvaluation eval = new VocoderEvaluation(clipsUsed, vm.melSpectrogram());
-            WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager);
+            WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager, eta);
             List<VocoderEvaluation.Summary> summaries = new ArrayList<>();
             List<VocoderEvaluation.Row> gl = eval.run("griffin-lim-32",
                     VocoderEvaluation.griffinLim(GriffinLim.wavegrad(vm.recipe().sampleRate()), seed));
@@ -62,7 +66,7 @@ public final class EvalCommand implements Callable<Integer> {
             vocoder.vocode(clipsUsed.get(0).mel(), InferenceSchedule.ivanvovk6(), seed);
             for (int n : steps) {
                 InferenceSchedule s = vm.schedule(n);
-                List<VocoderEvaluation.Row> rows = eval.run("wavegrad " + s.name(), VocoderEvaluation.wavegrad(vocoder, s, seed));
+                List<VocoderEvaluation.Row> rows = eval.run("wavegrad " + s.name() + (eta == 1 ? "" : " eta " + eta), VocoderEvaluation.wavegrad(vocoder, s, seed));
                 summaries.add(VocoderEvaluation.summarise(rows));
                 print(rows);
             }

@@ -40,6 +40,10 @@ public final class VocodeCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--eta", defaultValue = "1",
+            description = "step-noise scale in [0, 1]: 1 = DDPM as lmnt, 0 = deterministic DDIM (default: ${DEFAULT-VALUE})")
+    double eta;
+
     @Option(names = "--no-resample", description = "refuse a WAV at another rate instead of resampling it")
     boolean noResample;
 
@@ -62,7 +66,7 @@ public final class VocodeCommand implements Callable<Integer> {
             InferenceSchedule schedule = scheduleFile != null ? InferenceSchedule.load(scheduleFile) : vm.schedule(steps);
             float[][] m = mel.compute(clip.samples());
             long t0 = System.nanoTime();
-            float[] audio = new WaveGradVocoder(vm.model(), manager).vocode(m, schedule, seed);
+            float[] audio = new WaveGradVocoder(vm.model(), manager, eta).vocode(m, schedule, seed);
             double seconds = (System.nanoTime() - t0) / 1e9;
             float[] trimmed = java.util.Arrays.copyOf(audio, clip.length());
             WavWriter.write(output, new AudioClip(trimmed, rate));

@@ -10,6 +10,7 @@ import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradDenoiser;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.core.process.GaussianDiffusion;
+import org.diffusion4j.core.sampling.DdimSampler;
 import org.diffusion4j.core.sampling.DdpmSampler;
 import org.diffusion4j.core.sampling.Sampler;
 import org.diffusion4j.core.sampling.SamplingOptions;
@@ -27,17 +28,43 @@ import org.diffusion4j.core.schedule.NoiseSchedule;
  *       core's loop always draws x_T ~ N(0, I), as both reference implementations do);</li>
  *   <li>the sample is clamped to [−1, 1] after every step ({@link ClampingSampler}).</li>
  * </ul>
+ * The step noise can be scaled down with {@code eta} (DDIM, Song et al. 2021 eq. 16, over every step of the
+ * inference schedule): η = 1 is the DDPM step above (the default, lmnt's), η = 0 the deterministic DDIM path. On
+ * the project's trained vocoders η &lt; 1 is worse on every metric (docs/benchmarks.md, "Step noise"): the network
+ * relies on the fresh noise to correct a start that is pure noise while a short schedule expects part signal.
  * The same seed gives the same audio (core's NoiseSource). Not thread-safe (one DJL forward at a time).
  */
 public final class WaveGradVocoder {
 
     private final WaveGrad model;
     private final NDManager manager;
+    private final double eta;
 
-    /** @param manager where the model's parameters live; each call works in a sub-manager of it */
+    /** lmnt's sampler (η = 1). @param manager where the model's parameters live; each call works in a sub-manager of it */
     public WaveGradVocoder(WaveGrad model, NDManager manager) {
+        this(model, manager, 1.0);
+    }
+
+    /**
+     * @param manager where the model's parameters live; each call works in a sub-manager of it
+     * @param eta     step-noise scale η ∈ [0, 1]: 1 = DDPM (lmnt), 0 = deterministic DDIM
+     */
+    public WaveGradVocoder(WaveGrad model, NDManager manager, double eta) {
         this.model = Objects.requireNonNull(model, "model");
         this.manager = Objects.requireNonNull(manager, "manager");
+        checkEta(eta);
+        this.eta = eta;
+    }
+
+    private static void checkEta(double eta) {
+        if (!(eta >= 0 && eta <= 1)) {
+            throw new IllegalArgumentException("eta: expected a value in [0, 1], got " + eta);
+        }
+    }
+
+    /** The step-noise scale η this vocoder samples with. */
+    public double eta() {
+        return eta;
     }
 
     public WaveGrad model() {
@@ -46,9 +73,18 @@ public final class WaveGradVocoder {
 
     /** The clamped DDPM sampler over a schedule (exposed for callers that run core's loop themselves). */
     public static Sampler sampler(InferenceSchedule schedule) {
+        return sampler(schedule, 1.0);
+    }
+
+    /**
+     * The clamped sampler over every step of a schedule: DDPM for η = 1 (lmnt's step), DDIM with that η below.
+     */
+    public static Sampler sampler(InferenceSchedule schedule, double eta) {
         Objects.requireNonNull(schedule, "schedule");
+        checkEta(eta);
         GaussianDiffusion process = GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(schedule.betas())).build();
-        return ClampingSampler.audio(DdpmSampler.builder(process).build());
+        return ClampingSampler.audio(eta == 1.0 ? DdpmSampler.builder(process).build()
+                : DdimSampler.builder(process).eta(eta).build());
     }
 
     /**
@@ -105,7 +141,7 @@ public final class WaveGradVocoder {
             NDArray mel = scope.create(flat, new Shape(n, bands, frames));
             WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(), false);
             SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel)).build();
-            NDArray audio = sampler(schedule).sample(denoiser, new Shape(n, samples), options);
+            NDArray audio = sampler(schedule, eta).sample(denoiser, new Shape(n, samples), options);
             float[] all = audio.toFloatArray();
             float[][] out = new float[n][samples];
             for (int i = 0; i < n; i++) {

@@ -148,6 +148,82 @@ class WaveGradVocoderTest {
         }
     }
 
+    /**
+     * η = 0 is DDIM's deterministic path (Song et al. 2021 eq. 12), recomputed here in double precision from each of
+     * core's samples: x̂₀ = (y − √(1 − ᾱ_n)·ε̂)/√ᾱ_n, y ← √ᾱ_{n−1}·x̂₀ + √(1 − ᾱ_{n−1})·ε̂ (ᾱ_{−1} = 1, so the last
+     * step returns x̂₀), clamped to [−1, 1]; only the start is random, so every seed's start gives one fixed path.
+     */
+    @Test
+    void etaZeroIsTheDeterministicDdimPath() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = tinyModel(m);
+            float[][] mel = mel(5);
+            int samples = 30;
+            InferenceSchedule schedule = InferenceSchedule.ivanvovk6();
+            double[] beta = schedule.betas();
+            int n = beta.length;
+            double[] alphaBar = new double[n];
+            double acc = 1;
+            for (int i = 0; i < n; i++) {
+                acc *= 1 - beta[i];
+                alphaBar[i] = acc;
+            }
+            float[] flatMel = new float[3 * 5];
+            for (int b = 0; b < 3; b++) {
+                System.arraycopy(mel[b], 0, flatMel, b * 5, 5);
+            }
+            NDArray melArray = m.create(flatMel, new Shape(1, 3, 5));
+            List<float[]> produced = new ArrayList<>();
+            SamplingListener listener = new SamplingListener() {
+                @Override
+                public boolean wantsSamples() {
+                    return true;
+                }
+
+                @Override
+                public void onStep(int index, int t, NDArray x) {
+                    produced.add(x.toFloatArray());
+                }
+            };
+            ParameterStore ps = new ParameterStore(m, false);
+            WaveGradVocoder.sampler(schedule, 0.0).sample(new WaveGradDenoiser(model, ps, beta, false), new Shape(1, samples),
+                    SamplingOptions.builder(m).seed(7).conditioning(new NDList(melArray)).listener(listener).build());
+            assertEquals(n, produced.size());
+            float[] y = NoiseSource.seeded(7).normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray();
+            double worst = 0;
+            for (int k = 0; k < n; k++) {
+                int step = n - 1 - k;
+                float[] eps = model.forward(ps, new NDList(m.create(y, new Shape(1, samples)),
+                        m.create(new float[] {(float) Math.sqrt(alphaBar[step])}), melArray), false).head().toFloatArray();
+                double abarPrev = step > 0 ? alphaBar[step - 1] : 1.0;
+                float[] core = produced.get(k);
+                for (int i = 0; i < samples; i++) {
+                    double x0 = (y[i] - Math.sqrt(1 - alphaBar[step]) * eps[i]) / Math.sqrt(alphaBar[step]);
+                    double next = Math.sqrt(abarPrev) * x0 + Math.sqrt(1 - abarPrev) * eps[i];
+                    next = Math.max(-1, Math.min(1, next));
+                    worst = Math.max(worst, Math.abs(next - core[i]));
+                }
+                y = core;
+            }
+            assertTrue(worst < 1e-4, "max |core step − DDIM step| = " + worst);
+            assertArrayEquals(produced.get(n - 1), new WaveGradVocoder(model, m, 0.0).vocode(mel, schedule, 7), 0f);
+            // a partial η lies on neither path
+            float[] half = new WaveGradVocoder(model, m, 0.5).vocode(mel, schedule, 7);
+            float[] ddpm = new WaveGradVocoder(model, m).vocode(mel, schedule, 7);
+            double dDdim = 0;
+            double dDdpm = 0;
+            for (int i = 0; i < samples; i++) {
+                dDdim += Math.abs(half[i] - produced.get(n - 1)[i]);
+                dDdpm += Math.abs(half[i] - ddpm[i]);
+            }
+            assertTrue(dDdim > 1e-3 && dDdpm > 1e-3, "eta 0.5 matched a neighbour: " + dDdim + ", " + dDdpm);
+            for (double bad : new double[] {-0.1, 1.5, Double.NaN}) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradVocoder(model, m, bad));
+                assertTrue(e.getMessage().contains("eta: expected a value in [0, 1]"), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void batchedVocodingGivesOneClampedClipPerMel() {
         try (NDManager m = NDManager.newBaseManager()) {
