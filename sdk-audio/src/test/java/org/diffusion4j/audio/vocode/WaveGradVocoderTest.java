@@ -53,6 +53,42 @@ class WaveGradVocoderTest {
         return m;
     }
 
+    /** ᾱ_n = Π_{i ≤ n}(1 − β_i) of a schedule, in double precision. */
+    private static double[] alphaBars(double[] beta) {
+        double[] alphaBar = new double[beta.length];
+        double acc = 1;
+        for (int i = 0; i < beta.length; i++) {
+            acc *= 1 - beta[i];
+            alphaBar[i] = acc;
+        }
+        return alphaBar;
+    }
+
+    /** The mel [3][frames] row-major, as the network's [1, 3, frames] input. */
+    private static float[] flat(float[][] mel) {
+        int frames = mel[0].length;
+        float[] flatMel = new float[3 * frames];
+        for (int b = 0; b < 3; b++) {
+            System.arraycopy(mel[b], 0, flatMel, b * frames, frames);
+        }
+        return flatMel;
+    }
+
+    /** A listener that keeps a copy of every step's sample. */
+    private static SamplingListener recording(List<float[]> produced) {
+        return new SamplingListener() {
+            @Override
+            public boolean wantsSamples() {
+                return true;
+            }
+
+            @Override
+            public void onStep(int index, int t, NDArray x) {
+                produced.add(x.toFloatArray());
+            }
+        };
+    }
+
     /**
      * lmnt-com/wavegrad inference.py, one step at a time in double precision, checked against every sample core's
      * loop produced: y_N ~ N(0, I) (core draws x_T first, then one z per step that adds noise), then
@@ -67,28 +103,10 @@ class WaveGradVocoderTest {
         int samples = frames * model.config().hop();
         double[] beta = schedule.betas();
         int n = beta.length;
-        double[] alphaBar = new double[n];
-        double acc = 1;
-        for (int i = 0; i < n; i++) {
-            acc *= 1 - beta[i];
-            alphaBar[i] = acc;
-        }
-        float[] flatMel = new float[3 * frames];
-        for (int b = 0; b < 3; b++) {
-            System.arraycopy(mel[b], 0, flatMel, b * frames, frames);
-        }
+        double[] alphaBar = alphaBars(beta);
+        float[] flatMel = flat(mel);
         List<float[]> produced = new ArrayList<>();
-        SamplingListener listener = new SamplingListener() {
-            @Override
-            public boolean wantsSamples() {
-                return true;
-            }
-
-            @Override
-            public void onStep(int index, int t, NDArray x) {
-                produced.add(x.toFloatArray());
-            }
-        };
+        SamplingListener listener = recording(produced);
         ParameterStore ps = new ParameterStore(m, false);
         NDArray melArray = m.create(flatMel, new Shape(1, 3, frames));
         float[] last = WaveGradVocoder.sampler(schedule).sample(new WaveGradDenoiser(model, ps, beta, false),
@@ -162,29 +180,10 @@ class WaveGradVocoderTest {
             InferenceSchedule schedule = InferenceSchedule.ivanvovk6();
             double[] beta = schedule.betas();
             int n = beta.length;
-            double[] alphaBar = new double[n];
-            double acc = 1;
-            for (int i = 0; i < n; i++) {
-                acc *= 1 - beta[i];
-                alphaBar[i] = acc;
-            }
-            float[] flatMel = new float[3 * 5];
-            for (int b = 0; b < 3; b++) {
-                System.arraycopy(mel[b], 0, flatMel, b * 5, 5);
-            }
-            NDArray melArray = m.create(flatMel, new Shape(1, 3, 5));
+            double[] alphaBar = alphaBars(beta);
+            NDArray melArray = m.create(flat(mel), new Shape(1, 3, 5));
             List<float[]> produced = new ArrayList<>();
-            SamplingListener listener = new SamplingListener() {
-                @Override
-                public boolean wantsSamples() {
-                    return true;
-                }
-
-                @Override
-                public void onStep(int index, int t, NDArray x) {
-                    produced.add(x.toFloatArray());
-                }
-            };
+            SamplingListener listener = recording(produced);
             ParameterStore ps = new ParameterStore(m, false);
             WaveGradVocoder.sampler(schedule, 0.0).sample(new WaveGradDenoiser(model, ps, beta, false), new Shape(1, samples),
                     SamplingOptions.builder(m).seed(7).conditioning(new NDList(melArray)).listener(listener).build());
@@ -244,17 +243,7 @@ class WaveGradVocoderTest {
     void everyIntermediateSampleIsClamped() {
         try (NDManager m = NDManager.newBaseManager()) {
             List<float[]> steps = new ArrayList<>();
-            SamplingListener listener = new SamplingListener() {
-                @Override
-                public boolean wantsSamples() {
-                    return true;
-                }
-
-                @Override
-                public void onStep(int index, int t, NDArray x) {
-                    steps.add(x.toFloatArray());
-                }
-            };
+            SamplingListener listener = recording(steps);
             // a denoiser far off the data: unclamped, DDPM would leave [−1, 1] at once
             NDArray out = WaveGradVocoder.sampler(InferenceSchedule.ivanvovk6()).sample((xt, t, c) -> xt.mul(-40f),
                     new Shape(2, 50), SamplingOptions.builder(m).seed(0).listener(listener).build());
