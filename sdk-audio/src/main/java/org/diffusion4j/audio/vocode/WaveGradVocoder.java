@@ -40,7 +40,11 @@ public final class WaveGradVocoder {
     private final NDManager manager;
     private final double eta;
 
-    /** lmnt's sampler (η = 1). @param manager where the model's parameters live; each call works in a sub-manager of it */
+    /**
+     * A vocoder with lmnt's sampler (η = 1).
+     *
+     * @param manager where the model's parameters live; each call works in a sub-manager of it
+     */
     public WaveGradVocoder(WaveGrad model, NDManager manager) {
         this(model, manager, 1.0);
     }

@@ -7,17 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.Map;
 import org.diffusion4j.audio.mel.MelRecipe;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradCheckpoint;
 import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.core.nn.SeededInitializer;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingCheckpoint;
 import org.diffusion4j.core.training.TrainerConfig;
@@ -176,15 +179,15 @@ class WaveGradTrainingTest {
     void aNewRunStartsItsFilmScalesAsAsked() throws IOException {
         try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)) {
-            Map<WaveGradTraining.FilmInit, WaveGrad> start = new java.util.EnumMap<>(WaveGradTraining.FilmInit.class);
+            Map<WaveGradTraining.FilmInit, WaveGrad> start = new EnumMap<>(WaveGradTraining.FilmInit.class);
             for (WaveGradTraining.FilmInit init : WaveGradTraining.FilmInit.values()) {
                 Path run = dir.resolve(init.name());
                 WaveGradTraining.run(new WaveGradTraining.Options(TRAIN, run, micro(), 1, 2, 4, 7, 1e-12, 0, 0.9, 1, false,
                         0, -1, init), m, out);
                 start.put(init, WaveGradCheckpoint.load(run.resolve("model"), m, MelRecipe.wavegrad(22050)));
             }
-            Map<String, ai.djl.nn.Parameter> zero = start.get(WaveGradTraining.FilmInit.ZERO_SCALE).parameters();
-            Map<String, ai.djl.nn.Parameter> lmnt = start.get(WaveGradTraining.FilmInit.LMNT).parameters();
+            Map<String, Parameter> zero = start.get(WaveGradTraining.FilmInit.ZERO_SCALE).parameters();
+            Map<String, Parameter> lmnt = start.get(WaveGradTraining.FilmInit.LMNT).parameters();
             int scaleRowsChecked = 0;
             for (String name : zero.keySet()) {
                 float[] z = zero.get(name).getArray().toFloatArray();
@@ -203,7 +206,7 @@ class WaveGradTrainingTest {
                     }
                 }
                 if (filmOut && name.endsWith(".weight")) {
-                    double bound = org.diffusion4j.core.nn.SeededInitializer.bound(lmnt.get(name).getArray().getShape(), 1);
+                    double bound = SeededInitializer.bound(lmnt.get(name).getArray().getShape(), 1);
                     // U(−a, a) has mean |w| = a/2; over ≥ 48 draws the mean is within 30 % of it
                     double mean = scaleAbs / (z.length / 2.0);
                     assertTrue(Math.abs(mean - bound / 2) < 0.3 * bound / 2, name + ": mean |scale weight| " + mean
