@@ -26,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (what a weight file whose tensors failed to load, or loaded into the wrong places, would come close to). The
  * comparisons have no tuned margin; measured 2026-11-26 on these 30 frames: small 6.08 (noise-level scale 5000,
  * step 44,000; 6.76 for the scale-1 step-50,000 weights shipped before it), wide 7.22 (step 38,000), noise 12.1 and
- * 12.1, the untrained networks 33.3 and 34.4 (docs/benchmarks.md has the whole-clip figures).
+ * 12.1, the untrained networks 33.3 and 34.4, as this test prints them (`mvn -B -pl sdk-audio -am test
+ * -Dtest=ShippedVocoderModelsTest -Dsurefire.failIfNoSpecifiedTests=false`; docs/benchmarks.md has the whole-clip
+ * figures).
  */
 class ShippedVocoderModelsTest {
 
@@ -77,6 +79,7 @@ class ShippedVocoderModelsTest {
             double untrainedDistance = d.distance(clip, fromUntrained);
             String figures = name + ": log-mel distance " + ours + ", noise of the same RMS " + noiseDistance
                     + ", the network untrained " + untrainedDistance;
+            System.out.println(figures);   // the values recorded in this class's javadoc (Surefire shows test output)
             assertTrue(ours < noiseDistance, figures);
             assertTrue(ours < untrainedDistance, figures);
         }
