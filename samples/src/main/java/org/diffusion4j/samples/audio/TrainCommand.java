@@ -71,6 +71,18 @@ public final class TrainCommand implements Callable<Integer> {
                     + "lmnt-com/wavegrad); ignored on resume (default: ${DEFAULT-VALUE})")
     WaveGradTraining.FilmInit filmInit;
 
+    @Option(names = "--prior-std-min", defaultValue = "0",
+            description = "0 = WaveGrad's N(0, I) noise; a value in (0, 1] = PriorGrad's data-dependent prior (noise "
+                    + "scaled per frame by the mel's normalised energy, floored at this value; PriorGrad uses 0.1), "
+                    + "fitted to the training set and saved with the model (default: ${DEFAULT-VALUE})")
+    double priorStdMin;
+
+    @Option(names = "--pre-emphasis", defaultValue = "0",
+            description = "a new network models the pre-emphasised signal y[n] - a*y[n-1] (a in [0, 1); LPCNet uses "
+                    + "0.85), so its residual noise comes out low-pass after the vocoder's de-emphasis; 0 = none. Part "
+                    + "of the network config, saved with the model (default: ${DEFAULT-VALUE})")
+    double preEmphasis;
+
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -86,8 +98,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (noiseLevelScale != null) {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }
+        if (preEmphasis != 0) {
+            cfg = cfg.toBuilder().preEmphasis(preEmphasis).build();
+        }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
-                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps), filmInit);
+                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps), filmInit,
+                priorStdMin);
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Random;
 import org.diffusion4j.audio.data.VocoderDataset;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
+import org.diffusion4j.audio.prior.PreEmphasis;
 import org.diffusion4j.audio.vocode.VocoderModel;
 
 /**
@@ -50,6 +52,16 @@ public final class OneStepDenoising {
 
     public static List<Row> measure(NoisePredictor predictor, List<VocoderDataset.Item> clips, int hop, double[] levels,
                                     long seed, NDManager manager) {
+        return measure(predictor, null, clips, hop, levels, seed, manager);
+    }
+
+    /**
+     * As {@link #measure(NoisePredictor, List, int, double[], long, NDManager)} for a network trained with PriorGrad's
+     * prior (null: N(0, I)): the noise is s⊙ε, the network predicts s⊙ε, and the L1 column is mean |ε − ε̂/s|, the
+     * training loss of {@code WaveGradObjective} with that prior.
+     */
+    public static List<Row> measure(NoisePredictor predictor, MelEnergyPrior prior, List<VocoderDataset.Item> clips,
+                                    int hop, double[] levels, long seed, NDManager manager) {
         Objects.requireNonNull(predictor, "predictor");
         Objects.requireNonNull(manager, "manager");
         if (clips == null || clips.isEmpty()) {
@@ -75,9 +87,10 @@ public final class OneStepDenoising {
                 float[] y0 = clip.audio();
                 float[] eps = new float[frames * hop];
                 float[] x = new float[frames * hop];
+                float[] std = prior == null ? null : prior.std(mel, hop);
                 for (int i = 0; i < x.length; i++) {
                     eps[i] = (float) rng.nextGaussian();
-                    x[i] = (float) (l * (i < y0.length ? y0[i] : 0) + sigma * eps[i]);
+                    x[i] = (float) (l * (i < y0.length ? y0[i] : 0) + sigma * eps[i] * (std == null ? 1 : std[i]));
                 }
                 float[] flat = new float[bands * frames];
                 for (int b = 0; b < bands; b++) {
@@ -99,7 +112,7 @@ public final class OneStepDenoising {
                     signal += (double) y0[i] * y0[i];
                     inputError += (input - y0[i]) * (input - y0[i]);
                     estimateError += (estimate - y0[i]) * (estimate - y0[i]);
-                    l1 += Math.abs(predicted[i] - eps[i]);
+                    l1 += Math.abs(predicted[i] / (std == null ? 1 : std[i]) - eps[i]);
                     count++;
                 }
             }
@@ -122,7 +135,8 @@ public final class OneStepDenoising {
 
     /**
      * {@code OneStepDenoising MODEL_DIR [CLIP_LIST] [CLIPS]}: the table for the first CLIPS (default 3) clips of
-     * the list (default the held-out list), seed 1, levels 0.3 to 0.9999.
+     * the list (default the held-out list), seed 1, levels 0.3 to 0.9999; with the model's prior, and on the
+     * pre-emphasised clips for a network with a pre-emphasis.
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
@@ -135,8 +149,14 @@ public final class OneStepDenoising {
         try (NDManager manager = NDManager.newBaseManager()) {
             VocoderModel vm = VocoderModel.load(Path.of(args[0]), manager);
             VocoderDataset data = VocoderDataset.load(list, vm.melSpectrogram(), false);
-            List<VocoderDataset.Item> clips = data.items().subList(0, Math.min(n, data.size()));
-            System.out.print(markdown(measure(of(vm), clips, vm.recipe().hop(), levels, 1, manager)));
+            List<VocoderDataset.Item> clips = new ArrayList<>();
+            // a pre-emphasised network denoises the pre-emphasised clip: that is its y₀
+            PreEmphasis emphasis = vm.model().config().emphasis();
+            for (VocoderDataset.Item it : data.items().subList(0, Math.min(n, data.size()))) {
+                clips.add(new VocoderDataset.Item(it.name(), emphasis.apply(it.audio()), it.mel()));
+            }
+            System.out.print(markdown(measure(of(vm), vm.model().config().prior(), clips, vm.recipe().hop(), levels, 1,
+                    manager)));
         }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import java.util.TreeMap;
 import org.diffusion4j.audio.mel.MelRecipe;
 import org.diffusion4j.core.io.AtomicFiles;
@@ -72,6 +73,12 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
         return model;
     }
 
+    /** Key prefix of the PriorGrad prior; absent keys mean the N(0, I) prior (every model saved before it). */
+    static final String PRIOR_PREFIX = "wavegrad.prior.";
+
+    /** Key of the pre-emphasis α; absent means none (every model saved before it). */
+    static final String PRE_EMPHASIS = "wavegrad.preEmphasis";
+
     public String toProperties() {
         Properties p = new Properties();
         WaveGradConfig c = config;
@@ -89,6 +96,10 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
         p.setProperty("wavegrad.melEmbedChannels", Integer.toString(c.melEmbedChannels()));
         p.setProperty("wavegrad.noiseLevelScale", Double.toString(c.noiseLevelScale()));
         p.setProperty("wavegrad.leakySlope", Float.toString(c.leakySlope()));
+        c.energyPrior().ifPresent(prior -> prior.toProperties(p, PRIOR_PREFIX));
+        if (c.preEmphasis() != 0) {
+            p.setProperty(PRE_EMPHASIS, Double.toString(c.preEmphasis()));
+        }
         StringBuilder out = new StringBuilder("# diffusion4j WaveGrad checkpoint\n");
         new TreeMap<>(p).forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
         return out + recipe.toProperties();
@@ -113,7 +124,9 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
                 .downChannels(ints(get(p, "wavegrad.downChannels"), "wavegrad.downChannels"))
                 .melEmbedChannels(integer(p, "wavegrad.melEmbedChannels"))
                 .noiseLevelScale(Double.parseDouble(get(p, "wavegrad.noiseLevelScale")))
-                .leakySlope(Float.parseFloat(get(p, "wavegrad.leakySlope"))).build();
+                .leakySlope(Float.parseFloat(get(p, "wavegrad.leakySlope")))
+                .prior(MelEnergyPrior.fromProperties(p, PRIOR_PREFIX))
+                .preEmphasis(p.getProperty(PRE_EMPHASIS) == null ? 0 : number(p, PRE_EMPHASIS)).build();
         return new WaveGradCheckpoint(c, MelRecipe.fromProperties(p));
     }
 
@@ -131,6 +144,15 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
             throw new IllegalArgumentException("checkpoint metadata: missing key " + key);
         }
         return v.trim();
+    }
+
+    private static double number(Properties p, String key) {
+        String v = get(p, key);
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("checkpoint metadata: " + key + " expected a number, got " + v, e);
+        }
     }
 
     private static int integer(Properties p, String key) {

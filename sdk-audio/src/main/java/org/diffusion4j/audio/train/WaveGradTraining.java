@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,6 +17,7 @@ import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradCheckpoint;
 import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.core.io.AtomicFiles;
@@ -65,11 +68,24 @@ public final class WaveGradTraining {
     /** Retries of one step after a non-finite loss or gradient before the run stops. */
     static final int MAX_RETRIES = 3;
 
-    /** Everything a run needs; {@link #defaults(Path, Path)} gives lmnt's settings on the small network. */
+    /**
+     * Everything a run needs; {@link #defaults(Path, Path)} gives lmnt's settings on the small network.
+     * {@code priorStdMin} 0 trains with WaveGrad's N(0, I) noise; a value in (0, 1] trains with PriorGrad's
+     * {@link MelEnergyPrior} with that floor, fitted to the training set at the start of the run and stored in the
+     * network config (a resumed run must fit the same one).
+     */
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
                           int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
                           int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom,
-                          FilmInit filmInit) {
+                          FilmInit filmInit, double priorStdMin) {
+
+        /** Options with WaveGrad's N(0, I) noise ({@code priorStdMin} 0). */
+        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
+                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
+                       boolean allowResample, double lowNoiseFraction, long lrDecayFrom, FilmInit filmInit) {
+            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
+                    checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit, 0);
+        }
 
         /** Options with zeroed FiLM scales at the start ({@link FilmInit#ZERO_SCALE}). */
         public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
@@ -113,6 +129,14 @@ public final class WaveGradTraining {
             if (lrDecayFrom != -1 && (lrDecayFrom < 0 || lrDecayFrom >= steps)) {
                 throw new IllegalArgumentException("lrDecayFrom: expected -1 (no decay) or a step in [0, steps = "
                         + steps + "), got " + lrDecayFrom);
+            }
+            if (!(priorStdMin == 0 || priorStdMin > 0 && priorStdMin <= 1)) {
+                throw new IllegalArgumentException("priorStdMin: expected 0 (WaveGrad's N(0, I)) or a PriorGrad floor in "
+                        + "(0, 1], got " + priorStdMin);
+            }
+            if (priorStdMin > 0 && network.prior() != null) {
+                throw new IllegalArgumentException("network: expected no prior when priorStdMin is set (the run fits "
+                        + "its own), got " + network.prior());
             }
         }
 
@@ -206,10 +230,12 @@ public final class WaveGradTraining {
      * {@code o}'s learning rate, warm-up and checkpoint interval where they differ from the checkpoint's (see
      * {@link DiffusionTrainer.Builder#allowSettingChanges}), e.g. to lower the learning rate for the end of a run.
      */
-    public static long run(Options o, NDManager manager, PrintStream log, boolean allowSettingChanges)
+    public static long run(Options requested, NDManager manager, PrintStream log, boolean allowSettingChanges)
             throws IOException {
         MelSpectrogram mel = MelSpectrogram.wavegrad(22050);
-        VocoderDataset dataset = VocoderDataset.load(o.trainList(), mel, o.allowResample());
+        VocoderDataset dataset = VocoderDataset.load(requested.trainList(), mel, requested.allowResample());
+        Options o = requested.priorStdMin() > 0 ? withFittedPrior(requested, dataset) : requested;
+        WaveGradConfig network = o.network();
         if (mel.recipe().nMels() != o.network().nMels() || mel.recipe().hop() != o.network().hop()) {
             throw new IllegalArgumentException("network: expected nMels " + mel.recipe().nMels() + " and hop "
                     + mel.recipe().hop() + " (the mel recipe), got " + o.network().nMels() + " and " + o.network().hop());
@@ -222,7 +248,7 @@ public final class WaveGradTraining {
                 .inputShapes(new Shape(o.batchSize(), samples), new Shape(o.batchSize()),
                         new Shape(o.batchSize(), o.network().nMels(), o.cropFrames()))
                 .objective(new WaveGradObjective(ContinuousNoiseLevels.of(InferenceSchedule.train1000(),
-                        o.lowNoiseFraction())));
+                        o.lowNoiseFraction()), network));
         Path modelDir = o.runDir().resolve("model");
         long[] lastLogged = {-1};
         long start = System.nanoTime();
@@ -306,6 +332,16 @@ public final class WaveGradTraining {
                 return trainer.step();
             }
         }
+    }
+
+    /** The options with PriorGrad's prior fitted to the training set put into the network config. */
+    private static Options withFittedPrior(Options o, VocoderDataset dataset) {
+        List<float[][]> mels = new ArrayList<>();
+        dataset.items().forEach(it -> mels.add(it.mel()));
+        MelEnergyPrior prior = MelEnergyPrior.fit(mels, dataset.melSpectrogram().recipe(), o.priorStdMin());
+        return new Options(o.trainList(), o.runDir(), o.network().toBuilder().prior(prior).build(), o.steps(),
+                o.batchSize(), o.cropFrames(), o.seed(), o.learningRate(), o.warmupSteps(), o.emaDecay(),
+                o.checkpointEvery(), o.allowResample(), o.lowNoiseFraction(), o.lrDecayFrom(), o.filmInit(), 0);
     }
 
     /**

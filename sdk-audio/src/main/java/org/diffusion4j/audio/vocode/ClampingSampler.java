@@ -18,14 +18,26 @@ public final class ClampingSampler implements Sampler {
     private final Sampler delegate;
     private final float lo;
     private final float hi;
+    private final NDArray scale;
 
     public ClampingSampler(Sampler delegate, float lo, float hi) {
+        this(delegate, lo, hi, null);
+    }
+
+    /**
+     * A sampler of a whitened variable z = x/s (PriorGrad's prior run as standard diffusion, {@code MelEnergyPrior}):
+     * the clamp applies to x = s⊙z, that is z ← clamp(s⊙z, lo, hi)/s.
+     *
+     * @param scale s, broadcastable to the samples, every value &gt; 0; null clamps the samples themselves
+     */
+    public ClampingSampler(Sampler delegate, float lo, float hi, NDArray scale) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         if (!(lo < hi)) {
             throw new IllegalArgumentException("lo/hi: expected lo < hi, got " + lo + " and " + hi);
         }
         this.lo = lo;
         this.hi = hi;
+        this.scale = scale;
     }
 
     /** Clamps to [−1, 1], the range of audio samples. */
@@ -60,11 +72,12 @@ public final class ClampingSampler implements Sampler {
 
     @Override
     public NDArray step(SamplerState state, NDArray modelOutput, int t, NDArray x, NDArray noise) {
-        return delegate.step(state, modelOutput, t, x, noise).clip(lo, hi);
+        NDArray next = delegate.step(state, modelOutput, t, x, noise);
+        return scale == null ? next.clip(lo, hi) : next.mul(scale).clip(lo, hi).div(scale);
     }
 
     @Override
     public String toString() {
-        return "Clamp[" + lo + ", " + hi + "](" + delegate + ")";
+        return "Clamp[" + lo + ", " + hi + (scale == null ? "" : " of s*z") + "](" + delegate + ")";
     }
 }

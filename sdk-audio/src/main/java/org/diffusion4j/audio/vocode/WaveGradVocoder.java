@@ -6,9 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Objects;
+import java.util.Optional;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradDenoiser;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
+import org.diffusion4j.audio.prior.PreEmphasis;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.sampling.DdimSampler;
 import org.diffusion4j.core.sampling.DdpmSampler;
@@ -28,6 +32,11 @@ import org.diffusion4j.core.schedule.NoiseSchedule;
  *       core's loop always draws x_T ~ N(0, I), as both reference implementations do);</li>
  *   <li>the sample is clamped to [−1, 1] after every step ({@link ClampingSampler}).</li>
  * </ul>
+ * A network trained with PriorGrad's {@link MelEnergyPrior} (its config's {@code prior}) starts from
+ * N(0, diag s²) and gets s-shaped step noise instead, with s from the mel being vocoded (PriorGrad-vocoder
+ * inference.py); it runs as the same samplers on the whitened signal z = y/s. A network whose config has a
+ * pre-emphasis α ({@code PreEmphasis}) models y' = y − α·y[n−1]: the sampled (and clamped) y' is de-emphasised and
+ * clamped again.
  * The step noise can be scaled down with {@code eta} (DDIM, Song et al. 2021 eq. 16, over every step of the
  * inference schedule): η = 1 is the DDPM step above (the default, lmnt's), η = 0 the deterministic DDIM path. On
  * the project's trained vocoders η &lt; 1 is worse on every metric (docs/benchmarks.md, "Step noise"): the network
@@ -86,9 +95,13 @@ public final class WaveGradVocoder {
     public static Sampler sampler(InferenceSchedule schedule, double eta) {
         Objects.requireNonNull(schedule, "schedule");
         checkEta(eta);
-        GaussianDiffusion process = GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(schedule.betas())).build();
+        GaussianDiffusion process = processOf(schedule);
         return ClampingSampler.audio(eta == 1.0 ? DdpmSampler.builder(process).build()
                 : DdimSampler.builder(process).eta(eta).build());
+    }
+
+    private static GaussianDiffusion processOf(InferenceSchedule schedule) {
+        return GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(schedule.betas())).build();
     }
 
     /**
@@ -145,11 +158,33 @@ public final class WaveGradVocoder {
             NDArray mel = scope.create(flat, new Shape(n, bands, frames));
             WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(), false);
             SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel)).build();
-            NDArray audio = sampler(schedule, eta).sample(denoiser, new Shape(n, samples), options);
+            Optional<MelEnergyPrior> prior = model.config().energyPrior();
+            NDArray audio;
+            if (prior.isEmpty()) {
+                audio = sampler(schedule, eta).sample(denoiser, new Shape(n, samples), options);
+            } else {
+                // PriorGrad: y ~ N(0, diag s²) at the start and s-shaped step noise is standard diffusion on z = y/s,
+                // whose denoiser is ε̂_z(z) = ε̂(s⊙z)/s; every step of the DDPM/DDIM recursion in z is the same
+                // step in y divided by s (linear in y, ε̂ and the noise), and y = s⊙z at the end.
+                NDArray s = prior.get().std(mel, model.config().hop());                  // [N, T]
+                Denoiser whitened = (z, t, cond) -> denoiser.predict(z.mul(s), t, cond).div(s);
+                Sampler base = eta == 1.0 ? DdpmSampler.builder(processOf(schedule)).build()
+                        : DdimSampler.builder(processOf(schedule)).eta(eta).build();
+                audio = new ClampingSampler(base, -1f, 1f, s).sample(whitened, new Shape(n, samples), options).mul(s);
+            }
             float[] all = audio.toFloatArray();
             float[][] out = new float[n][samples];
+            PreEmphasis emphasis = model.config().emphasis();
             for (int i = 0; i < n; i++) {
                 System.arraycopy(all, i * samples, out[i], 0, samples);
+                if (emphasis.alpha() > 0) {
+                    // the network made the pre-emphasised signal: de-emphasise, and keep the [−1, 1] promise
+                    float[] y = emphasis.invert(out[i]);
+                    for (int j = 0; j < samples; j++) {
+                        y[j] = Math.max(-1f, Math.min(1f, y[j]));
+                    }
+                    out[i] = y;
+                }
             }
             return out;
         }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import org.diffusion4j.audio.data.VocoderDataset;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.junit.jupiter.api.Test;
 
 class OneStepDenoisingTest {
@@ -59,6 +60,42 @@ class OneStepDenoisingTest {
                 noise += (sigma / l) * (sigma / l) * e * e;
             }
             assertEquals(10 * Math.log10(signal / noise), r.inputSnrDb(), 1e-4);
+        }
+    }
+
+    /**
+     * With a PriorGrad prior the network's target is s⊙ε: an oracle that returns it has zero loss and a perfect
+     * estimate, and a predictor of zero has the loss mean |ε| (whitened), not mean |s⊙ε|.
+     */
+    @Test
+    void withAPriorTheNoiseIsShapedAndTheLossWhitened() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = {{0.2f, 0.9f}, {0.5f, 0.7f}, {0.1f, 0.8f}};
+            float[] y0 = {0.1f, -0.2f, 0.3f, 0.05f, -0.4f, 0.2f, 0.1f, 0.0f};
+            List<VocoderDataset.Item> clip = List.of(new VocoderDataset.Item("two-frames", y0, mel));
+            MelEnergyPrior prior = new MelEnergyPrior(0.01, 0.5, 0.1, 20, 100);
+            float[] s = prior.std(mel, 4);
+            assertTrue(Math.abs(s[0] - s[4]) > 0.1, "precondition: the two frames get different s");
+            double l = 0.8;
+            double sigma = 0.6;
+            OneStepDenoising.NoisePredictor oracle = (x, level, c) -> x.sub(m.create(y0).reshape(1, 8).mul(l)).div(sigma);
+            OneStepDenoising.Row exact = OneStepDenoising.measure(oracle, prior, clip, 4, new double[] {l}, 9, m).get(0);
+            assertEquals(0.0, exact.noiseL1(), 1e-5);
+            assertTrue(exact.estimateSnrDb() > 80, "perfect ε̂: " + exact.estimateSnrDb());
+            OneStepDenoising.Row zero = OneStepDenoising.measure((x, level, c) -> x.zerosLike(), prior, clip, 4,
+                    new double[] {l}, 9, m).get(0);
+            java.util.Random rng = new java.util.Random(9);
+            double meanAbs = 0;
+            double inputNoise = 0;
+            double signal = 0;
+            for (int i = 0; i < 8; i++) {
+                double e = rng.nextGaussian();
+                meanAbs += Math.abs(e) / 8;
+                inputNoise += Math.pow(sigma / l * s[i] * e, 2);
+                signal += y0[i] * y0[i];
+            }
+            assertEquals(meanAbs, zero.noiseL1(), 1e-5);
+            assertEquals(10 * Math.log10(signal / inputNoise), zero.inputSnrDb(), 1e-4);
         }
     }
 

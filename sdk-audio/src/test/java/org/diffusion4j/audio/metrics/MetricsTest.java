@@ -48,6 +48,32 @@ class MetricsTest {
         assertEquals(d.distance(x, scaled(x, 2f)), d.distance(scaled(x, 2f), x), 1e-12);
     }
 
+    /** A noise burst that fades in: frame energies that vary, as speech's do. */
+    static float[] swelling(int n, long seed) {
+        float[] x = noise(n, 1, seed);
+        for (int i = 0; i < n; i++) {
+            x[i] *= (float) (0.01 + 0.5 * i / n);
+        }
+        return x;
+    }
+
+    @Test
+    void envelopeMatchGivesTheGainInDecibelsAndIgnoresItInTheCorrelation() {
+        EnvelopeMatch match = new EnvelopeMatch(org.diffusion4j.audio.mel.MelRecipe.wavegrad(SR));
+        float[] x = swelling(9000, 4);
+        assertEquals(0.0, EnvelopeMatch.levelDifferenceDb(x, x.clone()), 1e-12);
+        assertEquals(20 * Math.log10(0.5), EnvelopeMatch.levelDifferenceDb(x, scaled(x, 0.5f)), 1e-9);
+        assertEquals(1.0, match.energyCorrelation(x, scaled(x, 0.25f)), 1e-9);
+        // the same burst played backwards fades out: its energy runs against the reference's
+        float[] reversed = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            reversed[i] = x[x.length - 1 - i];
+        }
+        assertTrue(match.energyCorrelation(x, reversed) < -0.5, "fade-in vs fade-out: " + match.energyCorrelation(x, reversed));
+        assertThrows(IllegalArgumentException.class, () -> EnvelopeMatch.levelDifferenceDb(new float[9000], x.clone()));
+        assertThrows(IllegalArgumentException.class, () -> match.energyCorrelation(x, new float[8999]));
+    }
+
     @Test
     void mcdIsZeroForIdenticalGainInvariantAndPositiveOtherwise() {
         MelCepstralDistortion mcd = MelCepstralDistortion.wavegrad(SR);

@@ -2,6 +2,7 @@ package org.diffusion4j.audio.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.diffusion4j.audio.mel.MelRecipe;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,5 +42,39 @@ class WaveGradCheckpointTest {
             assertTrue(e.getMessage().contains("sampleRate (expected 22050, got 16000)"), e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> new WaveGradCheckpoint(cfg, MelRecipe.wavegrad(22050)));
+    }
+
+    /** A PriorGrad prior is part of the config: saved, read back, and a config without it is another config. */
+    @Test
+    void thePriorTravelsWithTheConfig() {
+        MelEnergyPrior prior = new MelEnergyPrior(0.113137084989848, 8.728640079498291, 0.1, 20, 100);
+        WaveGradConfig cfg = WaveGradTest.tiny(5000).toBuilder().prior(prior).build();
+        MelRecipe recipe = new MelRecipe(16000, 512, 400, 6, 3, 20, 8000, 1, true, 1e-5, 20, 100);
+        WaveGradCheckpoint back = WaveGradCheckpoint.parse(new WaveGradCheckpoint(cfg, recipe).toProperties());
+        assertEquals(cfg, back.config());
+        assertEquals(prior, back.config().energyPrior().orElseThrow());
+        assertNotEquals(WaveGradTest.tiny(5000), cfg);
+        assertTrue(WaveGradTest.tiny(5000).energyPrior().isEmpty());
+        assertTrue(WaveGradCheckpoint.parse(new WaveGradCheckpoint(WaveGradTest.tiny(5000), recipe).toProperties())
+                .config().energyPrior().isEmpty());
+        assertTrue(cfg.toString().contains("prior=MelEnergyPrior"), cfg.toString());
+    }
+
+    /** So is a pre-emphasis: saved, read back (absent means 0), part of equality, range-checked. */
+    @Test
+    void thePreEmphasisTravelsWithTheConfig() {
+        WaveGradConfig cfg = WaveGradTest.tiny(5000).toBuilder().preEmphasis(0.85).build();
+        MelRecipe recipe = new MelRecipe(16000, 512, 400, 6, 3, 20, 8000, 1, true, 1e-5, 20, 100);
+        String text = new WaveGradCheckpoint(cfg, recipe).toProperties();
+        assertTrue(text.contains("wavegrad.preEmphasis=0.85"), text);
+        assertEquals(cfg, WaveGradCheckpoint.parse(text).config());
+        assertEquals(0.85, WaveGradCheckpoint.parse(text).config().emphasis().alpha(), 0);
+        assertNotEquals(WaveGradTest.tiny(5000), cfg);
+        String plain = new WaveGradCheckpoint(WaveGradTest.tiny(5000), recipe).toProperties();
+        assertTrue(!plain.contains("preEmphasis"), plain);
+        assertEquals(0.0, WaveGradCheckpoint.parse(plain).config().preEmphasis(), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WaveGradTest.tiny(1).toBuilder().preEmphasis(1).build());
+        assertTrue(e.getMessage().startsWith("preEmphasis"), e.getMessage());
     }
 }

@@ -11,6 +11,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.concurrent.atomic.AtomicReference;
+import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.core.random.NoiseSource;
@@ -83,6 +85,102 @@ class WaveGradObjectiveTest {
                 assertEquals(0, v, 1e-4);
             }
             assertEquals(2, replayLevels(3, 2).length);
+        }
+    }
+
+    /**
+     * PriorGrad: the network sees l·y₀ + √(1 − l²)·s⊙ε with s the prior's per-sample std of the batch's mel, and the
+     * loss is mean |ε − ε̂/s|, replayed here from the same seed with s from the per-clip (float) form of the prior.
+     */
+    @Test
+    void withAPriorTheNoiseIsShapedBySAndTheLossIsWhitened() {
+        int b = 2;
+        int frames = 3;
+        int hop = 4;
+        int n = frames * hop;
+        MelEnergyPrior prior = new MelEnergyPrior(0.05, 0.4, 0.1, 20, 100);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] y0 = new float[b * n];
+            for (int i = 0; i < y0.length; i++) {
+                y0[i] = (float) (0.3 * Math.cos(0.21 * i));
+            }
+            float[][][] mels = new float[b][2][frames];
+            float[] flatMel = new float[b * 2 * frames];
+            for (int i = 0; i < b; i++) {
+                for (int k = 0; k < 2; k++) {
+                    for (int f = 0; f < frames; f++) {
+                        mels[i][k][f] = (float) (0.1 + 0.15 * (i + k + f));
+                        flatMel[(i * 2 + k) * frames + f] = mels[i][k][f];
+                    }
+                }
+            }
+            AtomicReference<float[]> seenY = new AtomicReference<>();
+            // a network that answers 0.5·x: its whitened error is |ε − 0.5·y/s|
+            NDArray loss = new WaveGradObjective(LEVELS, prior, hop).losses(null, (xt, level, cond) -> {
+                seenY.set(xt.toFloatArray());
+                return xt.mul(0.5f);
+            }, TrainingBatch.of(m.create(y0, new Shape(b, n)), m.create(flatMel, new Shape(b, 2, frames))),
+                    m.zeros(new Shape(b), DataType.INT64), NoiseSource.seeded(7));
+
+            NoiseSource rng = NoiseSource.seeded(7);
+            float[] l = LEVELS.sample(rng, b);
+            float[] eps = rng.normal(m, new Shape(b, n), DataType.FLOAT32).toFloatArray();
+            float[] got = loss.toFloatArray();
+            boolean shaped = false;
+            for (int i = 0; i < b; i++) {
+                float[] s = prior.std(mels[i], hop);
+                double sigma = Math.sqrt(1 - (double) l[i] * l[i]);
+                double expected = 0;
+                for (int j = 0; j < n; j++) {
+                    int k = i * n + j;
+                    double y = l[i] * y0[k] + sigma * s[j] * eps[k];
+                    assertEquals(y, seenY.get()[k], 1e-5);
+                    expected += Math.abs(eps[k] - 0.5 * y / s[j]) / n;
+                    shaped |= Math.abs(s[j] - 1) > 0.1;
+                }
+                assertEquals(expected, got[i], 1e-4 * Math.max(1, expected));
+            }
+            assertTrue(shaped, "precondition: the fixture's s differs from 1");
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradObjective(LEVELS,
+                    prior, 5).losses(null, (xt, level, cond) -> xt, TrainingBatch.of(m.create(y0, new Shape(b, n)),
+                    m.create(flatMel, new Shape(b, 2, frames))), m.zeros(new Shape(b), DataType.INT64), NoiseSource.seeded(7)));
+            assertTrue(e.getMessage().contains("hop·frames"), e.getMessage());
+        }
+    }
+
+    /** A pre-emphasised network is trained on y₀' = y₀ − α·y₀[n−1] of each crop: the mixture it sees uses y₀'. */
+    @Test
+    void aPreEmphasisedNetworkSeesTheMixtureOfThePreEmphasisedAudio() {
+        int b = 2;
+        int n = 20;
+        double alpha = 0.85;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] y0 = new float[b * n];
+            for (int i = 0; i < y0.length; i++) {
+                y0[i] = (float) (0.4 * Math.sin(0.5 * i));
+            }
+            WaveGradConfig cfg = WaveGradConfig.builder().nMels(4).hop(n).upFactors(n).upChannels(2)
+                    .upDilations(new int[][] {{1, 1, 1, 1}}).firstDownChannels(2).downChannels().melEmbedChannels(2)
+                    .preEmphasis(alpha).build();
+            AtomicReference<float[]> seenY = new AtomicReference<>();
+            NDArray loss = new WaveGradObjective(LEVELS, cfg).losses(null, (xt, level, cond) -> {
+                seenY.set(xt.toFloatArray());
+                return xt.zerosLike();
+            }, TrainingBatch.of(m.create(y0, new Shape(b, n)), m.zeros(new Shape(b, 4, 1))),
+                    m.zeros(new Shape(b), DataType.INT64), NoiseSource.seeded(5));
+            NoiseSource rng = NoiseSource.seeded(5);
+            float[] l = LEVELS.sample(rng, b);
+            float[] eps = rng.normal(m, new Shape(b, n), DataType.FLOAT32).toFloatArray();
+            for (int i = 0; i < b; i++) {
+                double s = Math.sqrt(1 - (double) l[i] * l[i]);
+                for (int j = 0; j < n; j++) {
+                    int k = i * n + j;
+                    double emphasised = y0[k] - (j == 0 ? 0 : alpha * y0[k - 1]);
+                    assertEquals(l[i] * emphasised + s * eps[k], seenY.get()[k], 1e-5, "example " + i + " sample " + j);
+                }
+            }
+            assertEquals(b, loss.toFloatArray().length);
         }
     }
 

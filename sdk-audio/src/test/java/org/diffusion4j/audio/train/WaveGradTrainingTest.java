@@ -24,6 +24,11 @@ import org.diffusion4j.core.nn.SeededInitializer;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingCheckpoint;
 import org.diffusion4j.core.training.TrainerConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.diffusion4j.audio.data.VocoderDataset;
+import org.diffusion4j.audio.mel.MelSpectrogram;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -109,6 +114,39 @@ class WaveGradTrainingTest {
             Path checkpoints = run.resolve("checkpoints");
             assertEquals(TrainingCheckpoint.fileFor(checkpoints, 2), TrainingCheckpoint.latest(checkpoints).orElseThrow(),
                     "nothing trained after the refusal");
+        }
+    }
+
+    /**
+     * priorStdMin &gt; 0: the run fits PriorGrad's prior to the training clips, exports it with the weights, and a
+     * resume without the prior (another function of the input) is refused like any other network change.
+     */
+    @Test
+    void aPriorGradRunFitsItsPriorToTheTrainingSetAndKeepsIt() throws IOException {
+        try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
+                true, StandardCharsets.UTF_8)) {
+            Path run = dir.resolve("prior");
+            WaveGradTraining.Options plain = options(run, 2);
+            WaveGradTraining.Options withPrior = new WaveGradTraining.Options(TRAIN, run, micro(), 2, 2, 4, 7, 2e-4, 3,
+                    0.9, 2, false, 0, -1, WaveGradTraining.FilmInit.ZERO_SCALE, 0.1);
+            assertEquals(2, WaveGradTraining.run(withPrior, m, out));
+            WaveGrad trained = WaveGradCheckpoint.load(run.resolve("model"), m, MelRecipe.wavegrad(22050));
+            MelEnergyPrior prior = trained.config().energyPrior().orElseThrow();
+            VocoderDataset data = VocoderDataset.load(TRAIN, MelSpectrogram.wavegrad(22050), false);
+            List<float[][]> mels = new ArrayList<>();
+            data.items().forEach(it -> mels.add(it.mel()));
+            assertEquals(MelEnergyPrior.fit(mels, MelRecipe.wavegrad(22050), 0.1), prior);
+            assertEquals(micro(), trained.config().toBuilder().prior(null).build());
+
+            WaveGradTraining.Options resumedPlain = options(run, 3);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradTraining.run(resumedPlain, m, out, true));
+            assertTrue(e.getMessage().startsWith("network: the run in") && e.getMessage().contains("prior="), e.getMessage());
+            assertEquals(0, plain.priorStdMin(), 0);
+            IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new WaveGradTraining.Options(TRAIN, run, micro(), 2, 2, 4, 7, 2e-4, 3, 0.9, 2, false, 0, -1,
+                            WaveGradTraining.FilmInit.ZERO_SCALE, 1.5));
+            assertTrue(bad.getMessage().startsWith("priorStdMin"), bad.getMessage());
         }
     }
 

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.mel.MelRecipe;
 import org.diffusion4j.audio.model.WaveGradDenoiser;
+import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.sampling.SamplingListener;
@@ -163,6 +165,101 @@ class WaveGradVocoderTest {
             }
             assertTrue(saturated < a.length, "precondition: the fixture network leaves some samples inside (-1, 1)");
             assertTrue(d > 1e-3, "seeds 1 and 2 gave the same audio");
+        }
+    }
+
+    /**
+     * With a PriorGrad prior in the config, vocoding is PriorGrad-vocoder's inference loop in the signal's own
+     * space, run here in the test: y_N = s⊙ξ, y ← (y − β_n/√(1 − ᾱ_n)·ε̂(y))/√α_n + σ_n·s⊙z, clamped to [−1, 1],
+     * with s the prior's std of the mel and the same draws (ξ first, then one z per noisy step). The vocoder runs
+     * it as standard diffusion on y/s, so this checks the change of variables, the clamp of s⊙z and the final
+     * rescaling. Compared on the final audio (float rounding goes through six network calls: 1e-4).
+     */
+    @Test
+    void withAPriorVocodingIsPriorGradsLoopInTheSignalsSpace() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = mel(5);
+            MelEnergyPrior prior = MelEnergyPrior.fit(List.<float[][]>of(mel), new MelRecipe(22050, 2048, 1200, 6, 3, 20, 11025, 1,
+                    true, 1e-5, 20, 100), 0.1);
+            m.getEngine().setRandomSeed(5);
+            WaveGrad model = new WaveGrad(tiny().toBuilder().prior(prior).build());
+            model.initialize(m, DataType.FLOAT32);
+            InferenceSchedule schedule = InferenceSchedule.ivanvovk6();
+            long seed = 42;
+            float[] got = new WaveGradVocoder(model, m).vocode(mel, schedule, seed);
+
+            int samples = 30;
+            float[] s = prior.std(mel, 6);
+            double[] beta = schedule.betas();
+            double[] alphaBar = alphaBars(beta);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray melArray = m.create(flat(mel), new Shape(1, 3, 5));
+            NoiseSource noise = NoiseSource.seeded(seed);
+            float[] xi = noise.normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray();
+            float[] y = new float[samples];
+            for (int i = 0; i < samples; i++) {
+                y[i] = s[i] * xi[i];
+            }
+            for (int step = beta.length - 1; step >= 0; step--) {
+                float[] eps = model.forward(ps, new NDList(m.create(y, new Shape(1, samples)),
+                        m.create(new float[] {(float) Math.sqrt(alphaBar[step])}), melArray), false).head().toFloatArray();
+                double c1 = 1 / Math.sqrt(1 - beta[step]);
+                double c2 = beta[step] / Math.sqrt(1 - alphaBar[step]);
+                float[] z = step > 0 ? noise.normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray() : null;
+                double sigma = step > 0 ? Math.sqrt((1 - alphaBar[step - 1]) / (1 - alphaBar[step]) * beta[step]) : 0;
+                for (int i = 0; i < samples; i++) {
+                    double next = c1 * (y[i] - c2 * eps[i]) + (z == null ? 0 : sigma * s[i] * z[i]);
+                    y[i] = (float) Math.max(-1, Math.min(1, next));
+                }
+            }
+            double worst = 0;
+            int inside = 0;
+            for (int i = 0; i < samples; i++) {
+                worst = Math.max(worst, Math.abs(y[i] - got[i]));
+                inside += Math.abs(y[i]) < 1 ? 1 : 0;
+            }
+            // the untrained network saturates many samples; the comparison needs some that are not clamped
+            assertTrue(inside >= samples / 4, "precondition: a quarter of the samples inside (-1, 1), got " + inside);
+            assertTrue(worst < 1e-4, "max |vocoder − PriorGrad loop| = " + worst);
+            // the prior matters: the same weights (same seeded init) without it give other audio
+            WaveGrad plain = tinyModel(m);
+            assertArrayEquals(model.parameters().get("last_conv.weight").getArray().toFloatArray(),
+                    plain.parameters().get("last_conv.weight").getArray().toFloatArray(), 0f);
+            float[] isotropic = new WaveGradVocoder(plain, m).vocode(mel, schedule, seed);
+            double d = 0;
+            for (int i = 0; i < samples; i++) {
+                d += Math.abs(isotropic[i] - got[i]);
+            }
+            assertTrue(d > 1e-2, "with and without the prior: the same audio");
+        }
+    }
+
+    /**
+     * A network with a pre-emphasis is the same network; the vocoder samples its signal y' exactly as without one and
+     * returns clamp(de-emphasis(y')).
+     */
+    @Test
+    void aPreEmphasisedNetworksAudioIsTheDeEmphasisedSample() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[][] mel = mel(5);
+            WaveGrad plain = tinyModel(m);
+            m.getEngine().setRandomSeed(5);
+            WaveGrad emphasised = new WaveGrad(tiny().toBuilder().preEmphasis(0.85).build());
+            emphasised.initialize(m, DataType.FLOAT32);
+            float[] yPrime = new WaveGradVocoder(plain, m).vocode(mel, InferenceSchedule.ivanvovk6(), 3);
+            float[] got = new WaveGradVocoder(emphasised, m).vocode(mel, InferenceSchedule.ivanvovk6(), 3);
+            float[] expected = new float[yPrime.length];
+            double previous = 0;
+            for (int i = 0; i < yPrime.length; i++) {
+                previous = yPrime[i] + 0.85 * previous;
+                expected[i] = (float) Math.max(-1, Math.min(1, previous));
+            }
+            assertArrayEquals(expected, got, 1e-6f);
+            double d = 0;
+            for (int i = 0; i < got.length; i++) {
+                d += Math.abs(got[i] - yPrime[i]);
+            }
+            assertTrue(d > 1e-2, "precondition: de-emphasis changes the fixture's audio");
         }
     }
 
