@@ -77,12 +77,6 @@ public final class TrainCommand implements Callable<Integer> {
                     + "fitted to the training set and saved with the model (default: ${DEFAULT-VALUE})")
     double priorStdMin;
 
-    @Option(names = "--pre-emphasis", defaultValue = "0",
-            description = "a new network models the pre-emphasised signal y[n] - a*y[n-1] (a in [0, 1); LPCNet uses "
-                    + "0.85), so its residual noise comes out low-pass after the vocoder's de-emphasis; 0 = none. Part "
-                    + "of the network config, saved with the model (default: ${DEFAULT-VALUE})")
-    double preEmphasis;
-
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -97,9 +91,6 @@ public final class TrainCommand implements Callable<Integer> {
         };
         if (noiseLevelScale != null) {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
-        }
-        if (preEmphasis != 0) {
-            cfg = cfg.toBuilder().preEmphasis(preEmphasis).build();
         }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
                 learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps), filmInit,

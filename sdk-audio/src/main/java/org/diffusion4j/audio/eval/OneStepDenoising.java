@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Random;
 import org.diffusion4j.audio.data.VocoderDataset;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
-import org.diffusion4j.audio.prior.PreEmphasis;
 import org.diffusion4j.audio.vocode.VocoderModel;
 
 /**
@@ -135,8 +134,7 @@ public final class OneStepDenoising {
 
     /**
      * {@code OneStepDenoising MODEL_DIR [CLIP_LIST] [CLIPS]}: the table for the first CLIPS (default 3) clips of
-     * the list (default the held-out list), seed 1, levels 0.3 to 0.9999; with the model's prior, and on the
-     * pre-emphasised clips for a network with a pre-emphasis.
+     * the list (default the held-out list), seed 1, levels 0.3 to 0.9999, with the model's prior if it has one.
      */
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
@@ -149,12 +147,7 @@ public final class OneStepDenoising {
         try (NDManager manager = NDManager.newBaseManager()) {
             VocoderModel vm = VocoderModel.load(Path.of(args[0]), manager);
             VocoderDataset data = VocoderDataset.load(list, vm.melSpectrogram(), false);
-            List<VocoderDataset.Item> clips = new ArrayList<>();
-            // a pre-emphasised network denoises the pre-emphasised clip: that is its y₀
-            PreEmphasis emphasis = vm.model().config().emphasis();
-            for (VocoderDataset.Item it : data.items().subList(0, Math.min(n, data.size()))) {
-                clips.add(new VocoderDataset.Item(it.name(), emphasis.apply(it.audio()), it.mel()));
-            }
+            List<VocoderDataset.Item> clips = data.items().subList(0, Math.min(n, data.size()));
             System.out.print(markdown(measure(of(vm), vm.model().config().prior(), clips, vm.recipe().hop(), levels, 1,
                     manager)));
         }

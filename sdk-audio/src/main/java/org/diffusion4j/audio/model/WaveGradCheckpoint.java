@@ -76,9 +76,6 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
     /** Key prefix of the PriorGrad prior; absent keys mean the N(0, I) prior (every model saved before it). */
     static final String PRIOR_PREFIX = "wavegrad.prior.";
 
-    /** Key of the pre-emphasis α; absent means none (every model saved before it). */
-    static final String PRE_EMPHASIS = "wavegrad.preEmphasis";
-
     public String toProperties() {
         Properties p = new Properties();
         WaveGradConfig c = config;
@@ -97,9 +94,6 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
         p.setProperty("wavegrad.noiseLevelScale", Double.toString(c.noiseLevelScale()));
         p.setProperty("wavegrad.leakySlope", Float.toString(c.leakySlope()));
         c.energyPrior().ifPresent(prior -> prior.toProperties(p, PRIOR_PREFIX));
-        if (c.preEmphasis() != 0) {
-            p.setProperty(PRE_EMPHASIS, Double.toString(c.preEmphasis()));
-        }
         StringBuilder out = new StringBuilder("# diffusion4j WaveGrad checkpoint\n");
         new TreeMap<>(p).forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
         return out + recipe.toProperties();
@@ -125,8 +119,7 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
                 .melEmbedChannels(integer(p, "wavegrad.melEmbedChannels"))
                 .noiseLevelScale(Double.parseDouble(get(p, "wavegrad.noiseLevelScale")))
                 .leakySlope(Float.parseFloat(get(p, "wavegrad.leakySlope")))
-                .prior(MelEnergyPrior.fromProperties(p, PRIOR_PREFIX))
-                .preEmphasis(p.getProperty(PRE_EMPHASIS) == null ? 0 : number(p, PRE_EMPHASIS)).build();
+                .prior(MelEnergyPrior.fromProperties(p, PRIOR_PREFIX)).build();
         return new WaveGradCheckpoint(c, MelRecipe.fromProperties(p));
     }
 
@@ -144,15 +137,6 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
             throw new IllegalArgumentException("checkpoint metadata: missing key " + key);
         }
         return v.trim();
-    }
-
-    private static double number(Properties p, String key) {
-        String v = get(p, key);
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("checkpoint metadata: " + key + " expected a number, got " + v, e);
-        }
     }
 
     private static int integer(Properties p, String key) {

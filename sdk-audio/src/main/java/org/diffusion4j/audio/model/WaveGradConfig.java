@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
-import org.diffusion4j.audio.prior.PreEmphasis;
 
 /**
  * The shape of a WaveGrad network (Chen et al. 2021, lmnt-com/wavegrad layout).
@@ -22,12 +21,11 @@ import org.diffusion4j.audio.prior.PreEmphasis;
  *
  * <p>{@code prior} is null for WaveGrad's N(0, I) noise, or the {@link MelEnergyPrior} (PriorGrad) the network
  * was trained with: the network then expects noise shaped by the mel's energy, so the prior belongs to the
- * weights as much as the layer sizes do, and is saved and checked with them. {@code preEmphasis} is the α of the
- * {@link PreEmphasis} the network's signal was pre-emphasised with (0: none; the vocoder de-emphasises its output).
+ * weights as much as the layer sizes do, and is saved and checked with them.
  */
 public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChannels, int[][] upDilations,
         int firstDownChannels, int[] downChannels, int melEmbedChannels, double noiseLevelScale, float leakySlope,
-        MelEnergyPrior prior, double preEmphasis) {
+        MelEnergyPrior prior) {
 
     public WaveGradConfig {
         upFactors = upFactors.clone();
@@ -77,9 +75,6 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
         if (!(noiseLevelScale > 0) || Double.isInfinite(noiseLevelScale)) {
             throw new IllegalArgumentException("noiseLevelScale: expected > 0, got " + noiseLevelScale);
         }
-        if (!(preEmphasis >= 0 && preEmphasis < 1)) {
-            throw new IllegalArgumentException("preEmphasis: expected a value in [0, 1) (0 = none), got " + preEmphasis);
-        }
         if (!(leakySlope >= 0) || leakySlope >= 1) {
             throw new IllegalArgumentException("leakySlope: expected in [0, 1), got " + leakySlope);
         }
@@ -126,13 +121,7 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
     public Builder toBuilder() {
         return new Builder().nMels(nMels).hop(hop).upFactors(upFactors).upChannels(upChannels).upDilations(upDilations)
                 .firstDownChannels(firstDownChannels).downChannels(downChannels).melEmbedChannels(melEmbedChannels)
-                .noiseLevelScale(noiseLevelScale).leakySlope(leakySlope).prior(prior)
-                .preEmphasis(preEmphasis);
-    }
-
-    /** The pre-emphasis of the network's signal (α = 0: the identity). */
-    public PreEmphasis emphasis() {
-        return new PreEmphasis(preEmphasis);
+                .noiseLevelScale(noiseLevelScale).leakySlope(leakySlope).prior(prior);
     }
 
     /** The PriorGrad prior the network was trained with; empty for WaveGrad's N(0, I). */
@@ -180,14 +169,13 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
                 && Arrays.equals(c.upChannels, upChannels) && Arrays.deepEquals(c.upDilations, upDilations)
                 && c.firstDownChannels == firstDownChannels && Arrays.equals(c.downChannels, downChannels)
                 && c.melEmbedChannels == melEmbedChannels && Double.compare(c.noiseLevelScale, noiseLevelScale) == 0
-                && Float.compare(c.leakySlope, leakySlope) == 0 && Objects.equals(c.prior, prior)
-                && Double.compare(c.preEmphasis, preEmphasis) == 0;
+                && Float.compare(c.leakySlope, leakySlope) == 0 && Objects.equals(c.prior, prior);
     }
 
     @Override
     public int hashCode() {
         return Arrays.deepHashCode(new Object[] {nMels, hop, upFactors, upChannels, upDilations, firstDownChannels,
-                downChannels, melEmbedChannels, noiseLevelScale, leakySlope, prior, preEmphasis});
+                downChannels, melEmbedChannels, noiseLevelScale, leakySlope, prior});
     }
 
     @Override
@@ -196,8 +184,7 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
                 + ", upChannels=" + Arrays.toString(upChannels) + ", upDilations=" + Arrays.deepToString(upDilations)
                 + ", firstDownChannels=" + firstDownChannels + ", downChannels=" + Arrays.toString(downChannels)
                 + ", melEmbedChannels=" + melEmbedChannels + ", noiseLevelScale=" + noiseLevelScale
-                + ", leakySlope=" + leakySlope + (prior == null ? "" : ", prior=" + prior)
-                + (preEmphasis == 0 ? "" : ", preEmphasis=" + preEmphasis) + "]";
+                + ", leakySlope=" + leakySlope + (prior == null ? "" : ", prior=" + prior) + "]";
     }
 
     private static void positive(String name, int v) {
@@ -227,7 +214,6 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
         private double noiseLevelScale = 1.0;
         private float leakySlope = 0.2f;
         private MelEnergyPrior prior;
-        private double preEmphasis;
 
         public Builder nMels(int v) {
             nMels = v;
@@ -279,12 +265,6 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
             return this;
         }
 
-        /** The pre-emphasis α of the signal the network models ({@link PreEmphasis}); 0 (the default) for none. */
-        public Builder preEmphasis(double v) {
-            preEmphasis = v;
-            return this;
-        }
-
         /** PriorGrad's mel-energy prior, or null (the default) for WaveGrad's N(0, I). */
         public Builder prior(MelEnergyPrior v) {
             prior = v;
@@ -293,7 +273,7 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
 
         public WaveGradConfig build() {
             return new WaveGradConfig(nMels, hop, upFactors, upChannels, upDilations, firstDownChannels, downChannels,
-                    melEmbedChannels, noiseLevelScale, leakySlope, prior, preEmphasis);
+                    melEmbedChannels, noiseLevelScale, leakySlope, prior);
         }
     }
 }

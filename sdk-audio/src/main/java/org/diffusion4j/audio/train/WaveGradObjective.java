@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
-import org.diffusion4j.audio.prior.PreEmphasis;
 import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
 import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.process.GaussianDiffusion;
@@ -30,27 +29,20 @@ public final class WaveGradObjective implements DiffusionObjective {
     private final ContinuousNoiseLevels levels;
     private final MelEnergyPrior prior;
     private final int hop;
-    private final PreEmphasis emphasis;
 
     /** WaveGrad's objective with N(0, I) noise. */
     public WaveGradObjective(ContinuousNoiseLevels levels) {
         this.levels = Objects.requireNonNull(levels, "levels");
         this.prior = null;
         this.hop = 0;
-        this.emphasis = new PreEmphasis(0);
     }
 
-    /**
-     * The objective a network of this config trains with: its {@link MelEnergyPrior} if it has one, and its
-     * {@link PreEmphasis}: the clean audio y₀ is pre-emphasised (per crop, from a zero state) before it is noised,
-     * so the network models y₀' = y₀ − α·y₀[n−1].
-     */
+    /** The objective a network of this config trains with: with its {@link MelEnergyPrior} if it has one. */
     public WaveGradObjective(ContinuousNoiseLevels levels, WaveGradConfig network) {
         this.levels = Objects.requireNonNull(levels, "levels");
         Objects.requireNonNull(network, "network");
         this.prior = network.prior();
         this.hop = network.hop();
-        this.emphasis = network.emphasis();
     }
 
     /**
@@ -64,15 +56,14 @@ public final class WaveGradObjective implements DiffusionObjective {
             throw new IllegalArgumentException("hop: expected >= 1, got " + hop);
         }
         this.hop = hop;
-        this.emphasis = new PreEmphasis(0);
     }
 
     @Override
     public NDArray losses(GaussianDiffusion diffusion, Denoiser denoiser, TrainingBatch batch, NDArray t, NoiseSource noise) {
-        if (batch.x0().getShape().dimension() != 2) {
-            throw new IllegalArgumentException("batch.x0: expected audio [B, T], got " + batch.x0().getShape());
+        NDArray y0 = batch.x0();
+        if (y0.getShape().dimension() != 2) {
+            throw new IllegalArgumentException("batch.x0: expected audio [B, T], got " + y0.getShape());
         }
-        NDArray y0 = emphasis.apply(batch.x0());
         if (batch.cond().size() != 1) {
             throw new IllegalArgumentException("batch.cond: expected NDList(mel [B, nMels, F]), got " + batch.cond().size()
                     + " arrays");

@@ -10,7 +10,6 @@ import java.util.Optional;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradDenoiser;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
-import org.diffusion4j.audio.prior.PreEmphasis;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.process.GaussianDiffusion;
@@ -34,9 +33,7 @@ import org.diffusion4j.core.schedule.NoiseSchedule;
  * </ul>
  * A network trained with PriorGrad's {@link MelEnergyPrior} (its config's {@code prior}) starts from
  * N(0, diag s²) and gets s-shaped step noise instead, with s from the mel being vocoded (PriorGrad-vocoder
- * inference.py); it runs as the same samplers on the whitened signal z = y/s. A network whose config has a
- * pre-emphasis α ({@code PreEmphasis}) models y' = y − α·y[n−1]: the sampled (and clamped) y' is de-emphasised and
- * clamped again.
+ * inference.py); it runs as the same samplers on the whitened signal z = y/s.
  * The step noise can be scaled down with {@code eta} (DDIM, Song et al. 2021 eq. 16, over every step of the
  * inference schedule): η = 1 is the DDPM step above (the default, lmnt's), η = 0 the deterministic DDIM path. On
  * the project's trained vocoders η &lt; 1 is worse on every metric (docs/benchmarks.md, "Step noise"): the network
@@ -174,17 +171,8 @@ public final class WaveGradVocoder {
             }
             float[] all = audio.toFloatArray();
             float[][] out = new float[n][samples];
-            PreEmphasis emphasis = model.config().emphasis();
             for (int i = 0; i < n; i++) {
                 System.arraycopy(all, i * samples, out[i], 0, samples);
-                if (emphasis.alpha() > 0) {
-                    // the network made the pre-emphasised signal: de-emphasise, and keep the [−1, 1] promise
-                    float[] y = emphasis.invert(out[i]);
-                    for (int j = 0; j < samples; j++) {
-                        y[j] = Math.max(-1f, Math.min(1f, y[j]));
-                    }
-                    out[i] = y;
-                }
             }
             return out;
         }

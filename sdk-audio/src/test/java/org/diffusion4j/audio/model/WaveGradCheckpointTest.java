@@ -59,22 +59,4 @@ class WaveGradCheckpointTest {
                 .config().energyPrior().isEmpty());
         assertTrue(cfg.toString().contains("prior=MelEnergyPrior"), cfg.toString());
     }
-
-    /** So is a pre-emphasis: saved, read back (absent means 0), part of equality, range-checked. */
-    @Test
-    void thePreEmphasisTravelsWithTheConfig() {
-        WaveGradConfig cfg = WaveGradTest.tiny(5000).toBuilder().preEmphasis(0.85).build();
-        MelRecipe recipe = new MelRecipe(16000, 512, 400, 6, 3, 20, 8000, 1, true, 1e-5, 20, 100);
-        String text = new WaveGradCheckpoint(cfg, recipe).toProperties();
-        assertTrue(text.contains("wavegrad.preEmphasis=0.85"), text);
-        assertEquals(cfg, WaveGradCheckpoint.parse(text).config());
-        assertEquals(0.85, WaveGradCheckpoint.parse(text).config().emphasis().alpha(), 0);
-        assertNotEquals(WaveGradTest.tiny(5000), cfg);
-        String plain = new WaveGradCheckpoint(WaveGradTest.tiny(5000), recipe).toProperties();
-        assertTrue(!plain.contains("preEmphasis"), plain);
-        assertEquals(0.0, WaveGradCheckpoint.parse(plain).config().preEmphasis(), 0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> WaveGradTest.tiny(1).toBuilder().preEmphasis(1).build());
-        assertTrue(e.getMessage().startsWith("preEmphasis"), e.getMessage());
-    }
 }
