@@ -92,6 +92,27 @@ class WaveGradVocoderTest {
     }
 
     /**
+     * One step of lmnt-com/wavegrad inference.py in double precision from y:
+     * clamp((y − β_n/√(1 − ᾱ_n)·ε̂(y, √ᾱ_n))/√α_n + σ_n·s⊙z, −1, 1) with σ_n² = (1 − ᾱ_{n−1})/(1 − ᾱ_n)·β_n, no
+     * noise when z is null (the last step), and s = 1 when null (PriorGrad's step scales the noise by s).
+     */
+    private static double[] lmntStep(WaveGrad model, ParameterStore ps, NDArray mel, float[] y, double[] beta,
+                                     double[] alphaBar, int step, float[] z, float[] s) {
+        NDManager m = mel.getManager();
+        float[] eps = model.forward(ps, new NDList(m.create(y, new Shape(1, y.length)),
+                m.create(new float[] {(float) Math.sqrt(alphaBar[step])}), mel), false).head().toFloatArray();
+        double c1 = 1 / Math.sqrt(1 - beta[step]);
+        double c2 = beta[step] / Math.sqrt(1 - alphaBar[step]);
+        double sigma = step > 0 ? Math.sqrt((1 - alphaBar[step - 1]) / (1 - alphaBar[step]) * beta[step]) : 0;
+        double[] next = new double[y.length];
+        for (int i = 0; i < y.length; i++) {
+            double noise = z == null ? 0 : sigma * (s == null ? 1 : s[i]) * z[i];
+            next[i] = Math.max(-1, Math.min(1, c1 * (y[i] - c2 * eps[i]) + noise));
+        }
+        return next;
+    }
+
+    /**
      * lmnt-com/wavegrad inference.py, one step at a time in double precision, checked against every sample core's
      * loop produced: y_N ~ N(0, I) (core draws x_T first, then one z per step that adds noise), then
      * y ← (y − β_n/√(1 − ᾱ_n)·ε̂(y, √ᾱ_n))/√α_n, plus σ_n·z with σ_n² = (1 − ᾱ_{n−1})/(1 − ᾱ_n)·β_n for n > 0,
@@ -123,17 +144,11 @@ class WaveGradVocoderTest {
         double worst = 0;
         for (int k = 0; k < n; k++) {
             int step = n - 1 - k;
-            float[] eps = model.forward(ps, new NDList(m.create(y, new Shape(1, samples)),
-                    m.create(new float[] {(float) Math.sqrt(alphaBar[step])}), melArray), false).head().toFloatArray();
-            double c1 = 1 / Math.sqrt(1 - beta[step]);
-            double c2 = beta[step] / Math.sqrt(1 - alphaBar[step]);
             float[] z = step > 0 ? noise.normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray() : null;
-            double sigma = step > 0 ? Math.sqrt((1 - alphaBar[step - 1]) / (1 - alphaBar[step]) * beta[step]) : 0;
+            double[] next = lmntStep(model, ps, melArray, y, beta, alphaBar, step, z, null);
             float[] core = produced.get(k);
             for (int i = 0; i < samples; i++) {
-                double next = c1 * (y[i] - c2 * eps[i]) + (z == null ? 0 : sigma * z[i]);
-                next = Math.max(-1, Math.min(1, next));
-                worst = Math.max(worst, Math.abs(next - core[i]));
+                worst = Math.max(worst, Math.abs(next[i] - core[i]));
             }
             y = core;
         }
@@ -201,15 +216,10 @@ class WaveGradVocoderTest {
                 y[i] = s[i] * xi[i];
             }
             for (int step = beta.length - 1; step >= 0; step--) {
-                float[] eps = model.forward(ps, new NDList(m.create(y, new Shape(1, samples)),
-                        m.create(new float[] {(float) Math.sqrt(alphaBar[step])}), melArray), false).head().toFloatArray();
-                double c1 = 1 / Math.sqrt(1 - beta[step]);
-                double c2 = beta[step] / Math.sqrt(1 - alphaBar[step]);
                 float[] z = step > 0 ? noise.normal(m, new Shape(1, samples), DataType.FLOAT32).toFloatArray() : null;
-                double sigma = step > 0 ? Math.sqrt((1 - alphaBar[step - 1]) / (1 - alphaBar[step]) * beta[step]) : 0;
+                double[] next = lmntStep(model, ps, melArray, y, beta, alphaBar, step, z, s);
                 for (int i = 0; i < samples; i++) {
-                    double next = c1 * (y[i] - c2 * eps[i]) + (z == null ? 0 : sigma * s[i] * z[i]);
-                    y[i] = (float) Math.max(-1, Math.min(1, next));
+                    y[i] = (float) next[i];
                 }
             }
             double worst = 0;
