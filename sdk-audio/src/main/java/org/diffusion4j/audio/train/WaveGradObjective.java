@@ -19,7 +19,7 @@ import org.diffusion4j.core.training.TrainingBatch;
  * {@link ContinuousNoiseLevels} (uniform between neighbouring levels of the training schedule), the input is
  * y = l·y₀ + √(1 − l²)·ε, the network is called with l in the place of t, and the loss is mean |ε − ε̂|
  * over the samples of each example (L1, paper eq. 6). With a {@link MelEnergyPrior} the noise and the loss are
- * PriorGrad's (see the two-argument-plus-hop constructor).
+ * PriorGrad's ({@link #WaveGradObjective(ContinuousNoiseLevels, MelEnergyPrior, int)}).
  *
  * <p>Batch layout: x0 = audio [B, T]; cond = NDList(mel [B, nMels, F]) with T = hop·F. All randomness comes
  * from the trainer's per-step {@code noise} (levels first, then ε), so a resumed run is exact.

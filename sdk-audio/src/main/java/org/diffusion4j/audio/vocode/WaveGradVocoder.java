@@ -92,13 +92,13 @@ public final class WaveGradVocoder {
     public static Sampler sampler(InferenceSchedule schedule, double eta) {
         Objects.requireNonNull(schedule, "schedule");
         checkEta(eta);
-        GaussianDiffusion process = processOf(schedule);
-        return ClampingSampler.audio(eta == 1.0 ? DdpmSampler.builder(process).build()
-                : DdimSampler.builder(process).eta(eta).build());
+        return ClampingSampler.audio(unclamped(schedule, eta));
     }
 
-    private static GaussianDiffusion processOf(InferenceSchedule schedule) {
-        return GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(schedule.betas())).build();
+    /** DDPM (η = 1) or DDIM with η over the schedule's own betas, without the clamp. */
+    private static Sampler unclamped(InferenceSchedule schedule, double eta) {
+        GaussianDiffusion process = GaussianDiffusion.builder().schedule(NoiseSchedule.fromBetas(schedule.betas())).build();
+        return eta == 1.0 ? DdpmSampler.builder(process).build() : DdimSampler.builder(process).eta(eta).build();
     }
 
     /**
@@ -165,9 +165,8 @@ public final class WaveGradVocoder {
                 // step in y divided by s (linear in y, ε̂ and the noise), and y = s⊙z at the end.
                 NDArray s = prior.get().std(mel, model.config().hop());                  // [N, T]
                 Denoiser whitened = (z, t, cond) -> denoiser.predict(z.mul(s), t, cond).div(s);
-                Sampler base = eta == 1.0 ? DdpmSampler.builder(processOf(schedule)).build()
-                        : DdimSampler.builder(processOf(schedule)).eta(eta).build();
-                audio = new ClampingSampler(base, -1f, 1f, s).sample(whitened, new Shape(n, samples), options).mul(s);
+                audio = new ClampingSampler(unclamped(schedule, eta), -1f, 1f, s)
+                        .sample(whitened, new Shape(n, samples), options).mul(s);
             }
             float[] all = audio.toFloatArray();
             float[][] out = new float[n][samples];
