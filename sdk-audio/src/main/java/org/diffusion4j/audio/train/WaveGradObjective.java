@@ -19,7 +19,7 @@ import org.diffusion4j.core.training.TrainingBatch;
  * {@link ContinuousNoiseLevels} (uniform between neighbouring levels of the training schedule), the input is
  * y = l·y₀ + √(1 − l²)·ε, the network is called with l in the place of t, and the loss is mean |ε − ε̂|
  * over the samples of each example (L1, paper eq. 6). With a {@link MelEnergyPrior} the noise and the loss are
- * PriorGrad's ({@link #WaveGradObjective(ContinuousNoiseLevels, MelEnergyPrior, int)}).
+ * PriorGrad's ({@link #WaveGradObjective(ContinuousNoiseLevels, WaveGradConfig)}).
  *
  * <p>Batch layout: x0 = audio [B, T]; cond = NDList(mel [B, nMels, F]) with T = hop·F. All randomness comes
  * from the trainer's per-step {@code noise} (levels first, then ε), so a resumed run is exact.
@@ -37,25 +37,16 @@ public final class WaveGradObjective implements DiffusionObjective {
         this.hop = 0;
     }
 
-    /** The objective a network of this config trains with: with its {@link MelEnergyPrior} if it has one. */
+    /**
+     * The objective a network of this config trains with: WaveGrad's without a prior; with its
+     * {@link MelEnergyPrior}, PriorGrad's: the noise is s⊙ε with s = {@code prior.std(mel, hop)}, and the loss is
+     * mean |ε − ε̂/s| = mean |Σ^{-1/2}(s⊙ε − ε̂)|, the L1 form of PriorGrad's Σ^{-1}-weighted loss (their eq. 5).
+     */
     public WaveGradObjective(ContinuousNoiseLevels levels, WaveGradConfig network) {
         this.levels = Objects.requireNonNull(levels, "levels");
         Objects.requireNonNull(network, "network");
         this.prior = network.prior();
         this.hop = network.hop();
-    }
-
-    /**
-     * PriorGrad's objective: the noise is s⊙ε with s = {@code prior.std(mel, hop)}, and the loss is
-     * mean |ε − ε̂/s| = mean |Σ^{-1/2}(s⊙ε − ε̂)|, the L1 form of PriorGrad's Σ^{-1}-weighted loss (their eq. 5).
-     */
-    public WaveGradObjective(ContinuousNoiseLevels levels, MelEnergyPrior prior, int hop) {
-        this.levels = Objects.requireNonNull(levels, "levels");
-        this.prior = Objects.requireNonNull(prior, "prior");
-        if (hop < 1) {
-            throw new IllegalArgumentException("hop: expected >= 1, got " + hop);
-        }
-        this.hop = hop;
     }
 
     @Override

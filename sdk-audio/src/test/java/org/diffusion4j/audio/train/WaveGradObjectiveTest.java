@@ -11,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.concurrent.atomic.AtomicReference;
+import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
@@ -91,6 +92,13 @@ class WaveGradObjectiveTest {
      * PriorGrad: the network sees l·y₀ + √(1 − l²)·s⊙ε with s the prior's per-sample std of the batch's mel, and the
      * loss is mean |ε − ε̂/s|, replayed here from the same seed with s from the per-clip (float) form of the prior.
      */
+    /** A one-block network config with 2 mel bands, the given hop and prior (the objective reads only these). */
+    private static WaveGradConfig network(int hop, MelEnergyPrior prior) {
+        return WaveGradConfig.builder().nMels(2).hop(hop).upFactors(hop).upChannels(2)
+                .upDilations(new int[][] {{1, 1, 1, 1}}).firstDownChannels(2).downChannels().melEmbedChannels(2)
+                .prior(prior).build();
+    }
+
     @Test
     void withAPriorTheNoiseIsShapedBySAndTheLossIsWhitened() {
         int b = 2;
@@ -115,7 +123,7 @@ class WaveGradObjectiveTest {
             }
             AtomicReference<float[]> seenY = new AtomicReference<>();
             // a network that answers 0.5·x: its whitened error is |ε − 0.5·y/s|
-            NDArray loss = new WaveGradObjective(LEVELS, prior, hop).losses(null, (xt, level, cond) -> {
+            NDArray loss = new WaveGradObjective(LEVELS, network(hop, prior)).losses(null, (xt, level, cond) -> {
                 seenY.set(xt.toFloatArray());
                 return xt.mul(0.5f);
             }, TrainingBatch.of(m.create(y0, new Shape(b, n)), m.create(flatMel, new Shape(b, 2, frames))),
@@ -142,7 +150,7 @@ class WaveGradObjectiveTest {
             assertTrue(shaped, "precondition: the fixture's s differs from 1");
 
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradObjective(LEVELS,
-                    prior, 5).losses(null, (xt, level, cond) -> xt, TrainingBatch.of(m.create(y0, new Shape(b, n)),
+                    network(5, prior)).losses(null, (xt, level, cond) -> xt, TrainingBatch.of(m.create(y0, new Shape(b, n)),
                     m.create(flatMel, new Shape(b, 2, frames))), m.zeros(new Shape(b), DataType.INT64), NoiseSource.seeded(7)));
             assertTrue(e.getMessage().contains("hop·frames"), e.getMessage());
         }
