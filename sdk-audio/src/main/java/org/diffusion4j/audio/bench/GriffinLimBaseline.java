@@ -1,8 +1,11 @@
 package org.diffusion4j.audio.bench;
 
+import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
 import org.diffusion4j.audio.data.VocoderDataset;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.F0FrameError;
@@ -10,29 +13,37 @@ import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.metrics.LogMelDistance;
 import org.diffusion4j.audio.metrics.MelCepstralDistortion;
 import org.diffusion4j.audio.metrics.MultiResolutionStftDistance;
+import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.WaveGradVocoder;
 
 /**
  * Evaluates the Griffin-Lim baseline (32 iterations, momentum 0.99, seed 0) on a clip list: each clip's
  * WaveGrad mel is inverted and the result, trimmed to the clip's length, is compared with the clip by the
  * four metrics. Prints one line per clip and the means; the vocoder's evaluation reports the same columns.
  *
- * <p>Argument: the list file (default {@code sdk-audio/data/espeak-30/heldout.txt}).
+ * <p>Then the means of two references that bound what any method built on Griffin-Lim's magnitude estimate can
+ * reach: Griffin-Lim warm-started from the clip's own phase ({@link GriffinLim#reconstructFrom}), with 1 and with
+ * 32 iterations. With a model folder, also the vocoder's output (seed 0) and Griffin-Lim warm-started from it:
+ * whether the vocoder's phase is a better start than random phases (the premise of GLA-Grad, Liu et al. 2024).
+ *
+ * <p>Arguments: {@code [LIST [MODEL_DIR [STEPS]]]}: the list file (default
+ * {@code sdk-audio/data/espeak-30/heldout.txt}), a vocoder folder as {@code VocoderModel.load} reads it, and the
+ * model's schedule of STEPS steps (default 6).
  */
 public final class GriffinLimBaseline {
+
+    private static final int SR = 22050;
 
     private GriffinLimBaseline() {
     }
 
     public static void main(String[] args) throws IOException {
         Path list = Path.of(args.length > 0 ? args[0] : "sdk-audio/data/espeak-30/heldout.txt");
-        int sr = 22050;
-        MelSpectrogram mel = MelSpectrogram.wavegrad(sr);
+        MelSpectrogram mel = MelSpectrogram.wavegrad(SR);
         VocoderDataset data = VocoderDataset.load(list, mel, false);
-        GriffinLim gl = GriffinLim.wavegrad(sr);
-        LogMelDistance lsd = LogMelDistance.wavegrad(sr);
-        MelCepstralDistortion mcd = MelCepstralDistortion.wavegrad(sr);
-        MultiResolutionStftDistance mrstft = new MultiResolutionStftDistance();
-        F0FrameError ffe = F0FrameError.defaults(sr);
+        GriffinLim gl = GriffinLim.wavegrad(SR);
+        Metrics metrics = new Metrics();
         double[] sums = new double[4];
         double seconds = 0;
         double synth = 0;
@@ -41,17 +52,69 @@ public final class GriffinLimBaseline {
             long t0 = System.nanoTime();
             float[] y = gl.reconstruct(it.mel(), 0);
             synth += (System.nanoTime() - t0) / 1e9;
-            seconds += it.audio().length / (double) sr;
-            float[] gen = Arrays.copyOf(y, it.audio().length);
-            double[] v = {lsd.distance(it.audio(), gen), mcd.distortion(it.audio(), gen), mrstft.distance(it.audio(), gen),
-                ffe.error(it.audio(), gen)};
+            seconds += it.audio().length / (double) SR;
+            double[] v = metrics.of(it.audio(), y);
             for (int i = 0; i < 4; i++) {
                 sums[i] += v[i];
             }
-            System.out.printf("%-10s %8.4f %8.3f %8.4f %6.3f%n", it.name(), v[0], v[1], v[2], v[3]);
+            System.out.printf(Locale.ROOT, "%-10s %8.4f %8.3f %8.4f %6.3f%n", it.name(), v[0], v[1], v[2], v[3]);
         }
         int n = data.size();
-        System.out.printf("mean       %8.4f %8.3f %8.4f %6.3f   (%d clips, %.2f s of audio, Griffin-Lim RTF %.3f)%n",
+        System.out.printf(Locale.ROOT, "mean       %8.4f %8.3f %8.4f %6.3f   (%d clips, %.2f s of audio, Griffin-Lim RTF %.3f)%n",
                 sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, n, seconds, synth / seconds);
+
+        System.out.println();
+        System.out.println("means over the clips                          log-mel   MCD(dB)  MR-STFT  FFE");
+        GriffinLim glOne = new GriffinLim(mel.recipe(), 1, 0.99);
+        int hop = mel.recipe().hop();
+        report("griffin-lim-1 from the clip's phase", data, metrics,
+                it -> glOne.reconstructFrom(it.mel(), padded(it.audio(), it.mel(), hop)));
+        report("griffin-lim-32 from the clip's phase", data, metrics,
+                it -> gl.reconstructFrom(it.mel(), padded(it.audio(), it.mel(), hop)));
+        if (args.length > 1) {
+            int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
+            try (NDManager manager = NDManager.newBaseManager()) {
+                VocoderModel vm = VocoderModel.load(Path.of(args[1]), manager);
+                InferenceSchedule schedule = vm.schedule(steps);
+                WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager);
+                float[][] outputs = new float[n][];
+                for (int i = 0; i < n; i++) {
+                    outputs[i] = vocoder.vocode(data.items().get(i).mel(), schedule, 0);
+                }
+                report("vocoder, " + schedule.name(), data, metrics, it -> outputs[data.items().indexOf(it)]);
+                report("griffin-lim-32 from the vocoder's output", data, metrics,
+                        it -> gl.reconstructFrom(it.mel(), outputs[data.items().indexOf(it)]));
+            }
+        }
+    }
+
+    /** The clip zero-padded (or cut) to hop·F samples, the length a vocoder returns for its mel. */
+    private static float[] padded(float[] audio, float[][] mel, int hop) {
+        return Arrays.copyOf(audio, hop * mel[0].length);
+    }
+
+    private static void report(String name, VocoderDataset data, Metrics metrics, Function<VocoderDataset.Item, float[]> method) {
+        double[] sums = new double[4];
+        for (VocoderDataset.Item it : data.items()) {
+            double[] v = metrics.of(it.audio(), method.apply(it));
+            for (int i = 0; i < 4; i++) {
+                sums[i] += v[i] / data.size();
+            }
+        }
+        System.out.printf(Locale.ROOT, "%-44s %8.4f %8.3f %8.4f %6.3f%n", name, sums[0], sums[1], sums[2], sums[3]);
+    }
+
+    /** The four metrics of the vocoder's evaluation, on the output trimmed to the clip's length. */
+    private static final class Metrics {
+        final LogMelDistance lsd = LogMelDistance.wavegrad(SR);
+        final MelCepstralDistortion mcd = MelCepstralDistortion.wavegrad(SR);
+        final MultiResolutionStftDistance mrstft = new MultiResolutionStftDistance();
+        final F0FrameError ffe = F0FrameError.defaults(SR);
+
+        double[] of(float[] reference, float[] output) {
+            float[] gen = Arrays.copyOf(output, reference.length);
+            return new double[] {lsd.distance(reference, gen), mcd.distortion(reference, gen), mrstft.distance(reference, gen),
+                ffe.error(reference, gen)};
+        }
     }
 }

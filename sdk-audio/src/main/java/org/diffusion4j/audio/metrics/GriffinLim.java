@@ -86,11 +86,7 @@ public final class GriffinLim {
         double[][] mag = magnitude(compressedMel);
         int frames = mag.length;
         int bins = stft.bins();
-        int length = stft.hop() * frames;
-        if (length < mel.minSamples()) {
-            throw new IllegalArgumentException("mel: expected at least " + (mel.minSamples() + stft.hop() - 1) / stft.hop()
-                    + " frames, got " + frames);
-        }
+        int length = checkedLength(frames);
         NoiseSource noise = NoiseSource.seeded(seed);
         double[][] pr = new double[frames][bins];
         double[][] pi = new double[frames][bins];
@@ -101,6 +97,56 @@ public final class GriffinLim {
                 pi[t][k] = Math.sin(a);
             }
         }
+        return iterate(mag, pr, pi, length);
+    }
+
+    /**
+     * Griffin–Lim warm-started from a signal's phases instead of random ones (librosa's {@code init=None}): the
+     * first estimate is ISTFT(|S|·e^{i∠STFT(initial)}), then the same iterations as {@link #reconstruct}. With the
+     * reference clip as {@code initial} this measures what the magnitude estimate |S| alone costs (the phase is
+     * the true one); with a vocoder's output, whether that output's phase is a better start than random phases.
+     *
+     * @param initial hop·F samples (F the mel's frame count), as a vocoder returns for this mel
+     */
+    public float[] reconstructFrom(float[][] compressedMel, float[] initial) {
+        Objects.requireNonNull(initial, "initial");
+        double[][] mag = magnitude(compressedMel);
+        int frames = mag.length;
+        int bins = stft.bins();
+        int length = checkedLength(frames);
+        if (initial.length != length) {
+            throw new IllegalArgumentException("initial: expected " + length + " samples (hop " + stft.hop() + " × "
+                    + frames + " mel frames), got " + initial.length);
+        }
+        Spectrum start = stft.forward(initial);
+        double[][] pr = new double[frames][bins];
+        double[][] pi = new double[frames][bins];
+        for (int t = 0; t < frames; t++) {
+            for (int k = 0; k < bins; k++) {
+                double re = start.re()[t][k];
+                double im = start.im()[t][k];
+                double norm = Math.hypot(re, im);
+                // a bin the initial signal leaves empty has no phase to keep: take phase 0
+                pr[t][k] = norm > 0 ? re / norm : 1;
+                pi[t][k] = norm > 0 ? im / norm : 0;
+            }
+        }
+        return iterate(mag, pr, pi, length);
+    }
+
+    private int checkedLength(int frames) {
+        int length = stft.hop() * frames;
+        if (length < mel.minSamples()) {
+            throw new IllegalArgumentException("mel: expected at least " + (mel.minSamples() + stft.hop() - 1) / stft.hop()
+                    + " frames, got " + frames);
+        }
+        return length;
+    }
+
+    /** The fast Griffin–Lim iterations from the phases (pr, pi), then the final ISTFT. */
+    private float[] iterate(double[][] mag, double[][] pr, double[][] pi, int length) {
+        int frames = mag.length;
+        int bins = stft.bins();
         double[][] prevRe = new double[frames][bins];
         double[][] prevIm = new double[frames][bins];
         double c = momentum / (1 + momentum);

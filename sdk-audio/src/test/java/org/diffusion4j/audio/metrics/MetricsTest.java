@@ -162,4 +162,31 @@ class MetricsTest {
         LogMelDistance lm = LogMelDistance.wavegrad(SR);
         assertTrue(lm.distance(x, many) < lm.distance(x, one), "log-mel: " + lm.distance(x, many) + " vs " + lm.distance(x, one));
     }
+    @Test
+    void griffinLimWarmStartedFromTheTruePhaseBeatsRandomPhases() {
+        MelSpectrogram mel = MelSpectrogram.wavegrad(SR);
+        // a rising chirp under noise: phase that random starts do not find in one iteration
+        int n = 300 * 40;
+        float[] x = noise(n, 0.05, 3);
+        for (int i = 0; i < n; i++) {
+            double tSec = i / (double) SR;
+            x[i] += (float) (0.4 * Math.sin(2 * Math.PI * (200 * tSec + 400 * tSec * tSec)));
+        }
+        float[][] m = mel.compute(x);
+        GriffinLim one = new GriffinLim(mel.recipe(), 1, 0.99);
+        int length = 300 * m[0].length;
+        float[] warm = java.util.Arrays.copyOf(one.reconstructFrom(m, java.util.Arrays.copyOf(x, length)), n);
+        float[] cold = java.util.Arrays.copyOf(one.reconstruct(m, 1), n);
+        MultiResolutionStftDistance d = new MultiResolutionStftDistance();
+        assertTrue(d.distance(x, warm) < d.distance(x, cold), "warm " + d.distance(x, warm) + " vs cold " + d.distance(x, cold));
+        MelCepstralDistortion mcd = MelCepstralDistortion.wavegrad(SR);
+        assertTrue(mcd.distortion(x, warm) < mcd.distortion(x, cold));
+        // the start matters: another initial signal gives other audio
+        float[] other = java.util.Arrays.copyOf(one.reconstructFrom(m, noise(length, 0.3, 9)), n);
+        assertTrue(d.distance(warm, other) > 0.1, "a different start changed nothing: " + d.distance(warm, other));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> one.reconstructFrom(m, new float[length - 1]));
+        assertTrue(e.getMessage().contains("initial") && e.getMessage().contains(String.valueOf(length))
+                && e.getMessage().contains(String.valueOf(length - 1)), e.getMessage());
+    }
 }
