@@ -4,8 +4,9 @@ import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.diffusion4j.audio.data.VocoderDataset;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.F0FrameError;
@@ -67,10 +68,11 @@ public final class GriffinLimBaseline {
         System.out.println("means over the clips                          log-mel   MCD(dB)  MR-STFT  FFE");
         GriffinLim glOne = new GriffinLim(mel.recipe(), 1, 0.99);
         int hop = mel.recipe().hop();
-        report("griffin-lim-1 from the clip's phase", data, metrics,
-                it -> glOne.reconstructFrom(it.mel(), padded(it.audio(), it.mel(), hop)));
-        report("griffin-lim-32 from the clip's phase", data, metrics,
-                it -> gl.reconstructFrom(it.mel(), padded(it.audio(), it.mel(), hop)));
+        List<VocoderDataset.Item> items = data.items();
+        report("griffin-lim-1 from the clip's phase", items, metrics,
+                i -> glOne.reconstructFrom(items.get(i).mel(), padded(items.get(i), hop)));
+        report("griffin-lim-32 from the clip's phase", items, metrics,
+                i -> gl.reconstructFrom(items.get(i).mel(), padded(items.get(i), hop)));
         if (args.length > 1) {
             int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -79,26 +81,27 @@ public final class GriffinLimBaseline {
                 WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager);
                 float[][] outputs = new float[n][];
                 for (int i = 0; i < n; i++) {
-                    outputs[i] = vocoder.vocode(data.items().get(i).mel(), schedule, 0);
+                    outputs[i] = vocoder.vocode(items.get(i).mel(), schedule, 0);
                 }
-                report("vocoder, " + schedule.name(), data, metrics, it -> outputs[data.items().indexOf(it)]);
-                report("griffin-lim-32 from the vocoder's output", data, metrics,
-                        it -> gl.reconstructFrom(it.mel(), outputs[data.items().indexOf(it)]));
+                report("vocoder, " + schedule.name(), items, metrics, i -> outputs[i]);
+                report("griffin-lim-32 from the vocoder's output", items, metrics,
+                        i -> gl.reconstructFrom(items.get(i).mel(), outputs[i]));
             }
         }
     }
 
     /** The clip zero-padded (or cut) to hop·F samples, the length a vocoder returns for its mel. */
-    private static float[] padded(float[] audio, float[][] mel, int hop) {
-        return Arrays.copyOf(audio, hop * mel[0].length);
+    private static float[] padded(VocoderDataset.Item clip, int hop) {
+        return Arrays.copyOf(clip.audio(), hop * clip.mel()[0].length);
     }
 
-    private static void report(String name, VocoderDataset data, Metrics metrics, Function<VocoderDataset.Item, float[]> method) {
+    /** One line of means: {@code method} maps a clip's index to that method's audio for it. */
+    private static void report(String name, List<VocoderDataset.Item> items, Metrics metrics, IntFunction<float[]> method) {
         double[] sums = new double[4];
-        for (VocoderDataset.Item it : data.items()) {
-            double[] v = metrics.of(it.audio(), method.apply(it));
+        for (int c = 0; c < items.size(); c++) {
+            double[] v = metrics.of(items.get(c).audio(), method.apply(c));
             for (int i = 0; i < 4; i++) {
-                sums[i] += v[i] / data.size();
+                sums[i] += v[i] / items.size();
             }
         }
         System.out.printf(Locale.ROOT, "%-44s %8.4f %8.3f %8.4f %6.3f%n", name, sums[0], sums[1], sums[2], sums[3]);
