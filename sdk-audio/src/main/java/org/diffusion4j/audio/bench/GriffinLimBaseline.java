@@ -77,6 +77,9 @@ public final class GriffinLimBaseline {
             int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6;
             try (NDManager manager = NDManager.newBaseManager()) {
                 VocoderModel vm = VocoderModel.load(Path.of(args[1]), manager);
+                // the clips' mels (and Griffin-Lim's) use the lmnt recipe at 22,050 Hz: a model of another recipe
+                // would be fed mels it was not trained on
+                mel.recipe().requireSameAs(vm.recipe(), "model " + args[1]);
                 InferenceSchedule schedule = vm.schedule(steps);
                 WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager);
                 float[][] outputs = new float[n][];
