@@ -90,7 +90,11 @@ public final class MelSpectrogram {
      * or 1 by compression cannot be recovered exactly and map to the clamp boundary.
      */
     public double decompress(double c) {
-        double db = c * recipe.dbRange() - recipe.dbRange() + recipe.refDb();
-        return Math.pow(10, db / 20);
+        return decompress(c, recipe.refDb(), recipe.dbRange());
+    }
+
+    /** The same inverse for a recipe given by its two compression constants: M = 10^((c·dbRange − dbRange + refDb)/20). */
+    public static double decompress(double c, double refDb, double dbRange) {
+        return Math.pow(10, (c * dbRange - dbRange + refDb) / 20);
     }
 }

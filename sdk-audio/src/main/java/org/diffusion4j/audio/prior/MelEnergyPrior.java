@@ -2,10 +2,12 @@ package org.diffusion4j.audio.prior;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import org.diffusion4j.audio.mel.MelRecipe;
+import org.diffusion4j.audio.mel.MelSpectrogram;
 
 /**
  * PriorGrad's data-dependent prior (Lee et al., ICLR 2022, §3–4): instead of N(0, I), the diffusion noise of a
@@ -105,7 +107,7 @@ public record MelEnergyPrior(double energyMin, double energyMax, double stdMin, 
                         + mel[m].length);
             }
             for (int f = 0; f < frames; f++) {
-                e[f] += Math.pow(10, (mel[m][f] * dbRange - dbRange + refDb) / 20);
+                e[f] += MelSpectrogram.decompress(mel[m][f], refDb, dbRange);
             }
         }
         for (int f = 0; f < frames; f++) {
@@ -154,7 +156,7 @@ public record MelEnergyPrior(double energyMin, double energyMax, double stdMin, 
         long frames = mel.getShape().get(2);
         NDManager m = mel.getManager();
         try (NDManager scope = m.newSubManager()) {
-            NDArray x = mel.toType(ai.djl.ndarray.types.DataType.FLOAT64, true);
+            NDArray x = mel.toType(DataType.FLOAT64, true);
             x.attach(scope);
             // M = 10^((c·range − range + refDb)/20) = exp(ln 10 · (…)/20)
             NDArray magnitude = x.mul(dbRange).add(refDb - dbRange).mul(Math.log(10) / 20).exp();
