@@ -40,6 +40,9 @@ public final class DemoCommand implements Callable<Integer> {
         parts.add(new String[] {"image", "--count", "2", "--out", out.resolve("image/generated.png").toString()});
         parts.add(new String[] {"text", "--n", "5"});
         parts.add(new String[] {"audio", clip.toString(), out.resolve("audio/vocoded-6-steps.wav").toString()});
+        // the same output pulled towards the clip's mel: hear what the refiner fixes and what it cannot
+        parts.add(new String[] {"audio", clip.toString(), out.resolve("audio/vocoded-6-steps-refined-100.wav").toString(),
+            "--refine", "100"});
         for (String[] part : parts) {
             String name = part[0];
             String[] args = java.util.Arrays.copyOfRange(part, 1, part.length);

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.audio.data.VocoderDataset;
 import org.diffusion4j.audio.eval.VocoderEvaluation;
 import org.diffusion4j.audio.metrics.GriffinLim;
+import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** Metrics and RTF on held-out clips for each schedule, beside Griffin-Lim from the same mel. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Log-mel, MCD-13, MR-STFT, FFE and RTF of the vocoder per schedule on held-out clips, beside Griffin-Lim.")
+        description = "Log-mel, MCD-13, MR-STFT, FFE and RTF of the vocoder per schedule on held-out clips, beside Griffin-Lim; "
+                + "with --refine, also each method refined towards the mel.")
 public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = "model directory (default: ${DEFAULT-VALUE})")
@@ -44,6 +46,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "step-noise scale in [0, 1]: 1 = DDPM as lmnt, 0 = deterministic DDIM (default: ${DEFAULT-VALUE})")
     double eta;
 
+    @Option(names = "--refine", split = ",",
+            description = "also evaluate every method refined towards the mel with these numbers of mel-consistency rounds, "
+                    + "e.g. 30,100 (default: none)")
+    int[] refineRounds = new int[0];
+
     @Option(names = "--per-clip", description = "also print one line per clip")
     boolean perClip;
 
@@ -58,17 +65,21 @@ public final class EvalCommand implements Callable<Integer> {
             VocoderEvaluation eval = new VocoderEvaluation(clipsUsed, vm.melSpectrogram());
             WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager, eta);
             List<VocoderEvaluation.Summary> summaries = new ArrayList<>();
-            List<VocoderEvaluation.Row> gl = eval.run("griffin-lim-32",
-                    VocoderEvaluation.griffinLim(GriffinLim.wavegrad(vm.recipe().sampleRate()), seed));
+            VocoderEvaluation.Method griffinLim = VocoderEvaluation.griffinLim(GriffinLim.wavegrad(vm.recipe().sampleRate()), seed);
+            List<VocoderEvaluation.Row> gl = eval.run("griffin-lim-32", griffinLim);
             summaries.add(VocoderEvaluation.summarise(gl));
             print(gl);
+            runRefined(eval, vm, "griffin-lim-32", griffinLim, summaries);
             // one untimed warm-up call so that the first schedule's RTF does not include libtorch's start-up
             vocoder.vocode(clipsUsed.get(0).mel(), InferenceSchedule.ivanvovk6(), seed);
             for (int n : steps) {
                 InferenceSchedule s = vm.schedule(n);
-                List<VocoderEvaluation.Row> rows = eval.run("wavegrad " + s.name() + (eta == 1 ? "" : " eta " + eta), VocoderEvaluation.wavegrad(vocoder, s, seed));
+                String name = "wavegrad " + s.name() + (eta == 1 ? "" : " eta " + eta);
+                VocoderEvaluation.Method method = VocoderEvaluation.wavegrad(vocoder, s, seed);
+                List<VocoderEvaluation.Row> rows = eval.run(name, method);
                 summaries.add(VocoderEvaluation.summarise(rows));
                 print(rows);
+                runRefined(eval, vm, name, method, summaries);
             }
             double audio = 0;
             for (VocoderDataset.Item it : clipsUsed) {
@@ -78,6 +89,17 @@ public final class EvalCommand implements Callable<Integer> {
             System.out.print(VocoderEvaluation.markdown(summaries));
         }
         return 0;
+    }
+
+    /** The method once more for each --refine count, its output refined towards the mel. */
+    private void runRefined(VocoderEvaluation eval, VocoderModel vm, String name, VocoderEvaluation.Method method,
+            List<VocoderEvaluation.Summary> summaries) {
+        for (int rounds : refineRounds) {
+            MelConsistencyRefiner refiner = new MelConsistencyRefiner(vm.recipe(), rounds);
+            List<VocoderEvaluation.Row> rows = eval.run(name + " + mel-refine " + rounds, VocoderEvaluation.refined(method, refiner));
+            summaries.add(VocoderEvaluation.summarise(rows));
+            print(rows);
+        }
     }
 
     private void print(List<VocoderEvaluation.Row> rows) {

@@ -9,6 +9,7 @@ import org.diffusion4j.audio.io.AudioResampler;
 import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.io.WavWriter;
 import org.diffusion4j.audio.mel.MelSpectrogram;
+import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
@@ -44,6 +45,11 @@ public final class VocodeCommand implements Callable<Integer> {
             description = "step-noise scale in [0, 1]: 1 = DDPM as lmnt, 0 = deterministic DDIM (default: ${DEFAULT-VALUE})")
     double eta;
 
+    @Option(names = "--refine", defaultValue = "0",
+            description = "mel-consistency rounds after the vocoder (signal processing that pulls the output's mel towards "
+                    + "the input's; 100 is a good value), 0 = off (default: ${DEFAULT-VALUE})")
+    int refineRounds;
+
     @Option(names = "--no-resample", description = "refuse a WAV at another rate instead of resampling it")
     boolean noResample;
 
@@ -66,12 +72,19 @@ public final class VocodeCommand implements Callable<Integer> {
             InferenceSchedule schedule = scheduleFile != null ? InferenceSchedule.load(scheduleFile) : vm.schedule(steps);
             float[][] m = mel.compute(clip.samples());
             long t0 = System.nanoTime();
+            if (refineRounds < 0) {
+                throw new IllegalArgumentException("--refine: expected >= 0 rounds, got " + refineRounds);
+            }
             float[] audio = new WaveGradVocoder(vm.model(), manager, eta).vocode(m, schedule, seed);
+            if (refineRounds > 0) {
+                audio = new MelConsistencyRefiner(vm.recipe(), refineRounds).refine(m, audio);
+            }
             double seconds = (System.nanoTime() - t0) / 1e9;
             float[] trimmed = java.util.Arrays.copyOf(audio, clip.length());
             WavWriter.write(output, new AudioClip(trimmed, rate));
-            System.out.printf(Locale.ROOT, "%s -> %s: %.2f s of audio, schedule %s (%d steps), %.2f s, RTF %.3f%n",
-                    input, output, clip.durationSeconds(), schedule.name(), schedule.steps(), seconds,
+            System.out.printf(Locale.ROOT, "%s -> %s: %.2f s of audio, schedule %s (%d steps)%s, %.2f s, RTF %.3f%n",
+                    input, output, clip.durationSeconds(), schedule.name(), schedule.steps(),
+                    refineRounds > 0 ? ", " + refineRounds + " mel-consistency rounds" : "", seconds,
                     seconds / clip.durationSeconds());
         }
         return 0;

@@ -8,6 +8,7 @@ import java.util.Objects;
 import org.diffusion4j.audio.data.VocoderDataset;
 import org.diffusion4j.audio.metrics.F0FrameError;
 import org.diffusion4j.audio.metrics.GriffinLim;
+import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.metrics.LogMelDistance;
 import org.diffusion4j.audio.metrics.MelCepstralDistortion;
 import org.diffusion4j.audio.metrics.MultiResolutionStftDistance;
@@ -94,6 +95,16 @@ public final class VocoderEvaluation {
     /** The WaveGrad vocoder with one schedule (seeded start and step noise). */
     public static Method wavegrad(WaveGradVocoder vocoder, InferenceSchedule schedule, long seed) {
         return clip -> vocoder.vocode(clip.mel(), schedule, seed);
+    }
+
+    /**
+     * Another method's output refined towards the clip's mel ({@link MelConsistencyRefiner}); its time counts in
+     * the row's RTF.
+     */
+    public static Method refined(Method base, MelConsistencyRefiner refiner) {
+        Objects.requireNonNull(base, "base");
+        Objects.requireNonNull(refiner, "refiner");
+        return clip -> refiner.refine(clip.mel(), base.synthesise(clip));
     }
 
     /** Runs one method over every held-out clip. */

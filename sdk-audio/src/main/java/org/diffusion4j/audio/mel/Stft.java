@@ -87,16 +87,31 @@ public final class Stft {
         double[] fr = new double[nFft];
         double[] fi = new double[nFft];
         double scale = normalized ? 1 / windowNorm : 1;
-        for (int t = 0; t < frames; t++) {
-            int start = t * hop - pad;
+        // two real frames a, b per complex FFT of z = a + i·b: A[k] = (Z[k] + conj Z[N−k])/2 and
+        // B[k] = (Z[k] − conj Z[N−k])/(2i), exact for real inputs; half the transforms
+        for (int t = 0; t < frames; t += 2) {
+            boolean pair = t + 1 < frames;
+            int startA = t * hop - pad;
+            int startB = startA + hop;
             for (int k = 0; k < nFft; k++) {
-                fr[k] = window[k] == 0 ? 0 : window[k] * x[reflect(start + k, x.length)];
-                fi[k] = 0;
+                double w = window[k];
+                fr[k] = w == 0 ? 0 : w * x[reflect(startA + k, x.length)];
+                fi[k] = w == 0 || !pair ? 0 : w * x[reflect(startB + k, x.length)];
             }
             fft.transform(fr, fi, false);
             for (int k = 0; k < bins; k++) {
-                re[t][k] = fr[k] * scale;
-                im[t][k] = fi[k] * scale;
+                int mirror = k == 0 ? 0 : nFft - k;
+                double zr = fr[k];
+                double zi = fi[k];
+                double cr = fr[mirror];
+                double ci = -fi[mirror];
+                re[t][k] = 0.5 * (zr + cr) * scale;
+                im[t][k] = 0.5 * (zi + ci) * scale;
+                if (pair) {
+                    // (Z − conj Z[N−k])/(2i): (dr + i·di)/(2i) = (di − i·dr)/2
+                    re[t + 1][k] = 0.5 * (zi - ci) * scale;
+                    im[t + 1][k] = -0.5 * (zr - cr) * scale;
+                }
             }
         }
         return new Spectrum(re, im);
@@ -117,23 +132,37 @@ public final class Stft {
         double[] fr = new double[nFft];
         double[] fi = new double[nFft];
         double scale = normalized ? windowNorm : 1;
-        for (int t = 0; t < spec.frames(); t++) {
-            // rebuild the full Hermitian spectrum from the one-sided half
+        // two frames per inverse FFT: with A, B the Hermitian spectra of real frames a, b, IFFT(A + i·B) = a + i·b
+        for (int t = 0; t < spec.frames(); t += 2) {
+            boolean pair = t + 1 < spec.frames();
+            double[] ar = spec.re()[t];
+            double[] ai = spec.im()[t];
+            double[] br = pair ? spec.re()[t + 1] : null;
+            double[] bi = pair ? spec.im()[t + 1] : null;
             for (int k = 0; k < bins(); k++) {
-                fr[k] = spec.re()[t][k] * scale;
-                fi[k] = spec.im()[t][k] * scale;
-            }
-            fi[0] = 0;
-            fi[nFft / 2] = 0;
-            for (int k = 1; k < nFft / 2; k++) {
-                fr[nFft - k] = fr[k];
-                fi[nFft - k] = -fi[k];
+                // full spectra of a and b at k (the DC and Nyquist imaginary parts are dropped: real frames have none)
+                boolean edge = k == 0 || k == nFft / 2;
+                double aRe = ar[k] * scale;
+                double aIm = edge ? 0 : ai[k] * scale;
+                double bRe = pair ? br[k] * scale : 0;
+                double bIm = pair && !edge ? bi[k] * scale : 0;
+                // Z[k] = A[k] + i·B[k]; Z[N−k] = conj A[k] + i·conj B[k]
+                fr[k] = aRe - bIm;
+                fi[k] = aIm + bRe;
+                if (!edge) {
+                    fr[nFft - k] = aRe + bIm;
+                    fi[nFft - k] = -aIm + bRe;
+                }
             }
             fft.transform(fr, fi, true);
             int start = t * hop;
             for (int k = 0; k < nFft; k++) {
                 acc[start + k] += fr[k] * window[k];
                 wsum[start + k] += window[k] * window[k];
+                if (pair) {
+                    acc[start + hop + k] += fi[k] * window[k];
+                    wsum[start + hop + k] += window[k] * window[k];
+                }
             }
         }
         float[] out = new float[length];
