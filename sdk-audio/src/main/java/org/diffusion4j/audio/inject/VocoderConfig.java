@@ -1,0 +1,42 @@
+package org.diffusion4j.audio.inject;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * The configuration value of a vocoder: the model folder ({@code VocoderModel.load}), the step-noise scale η of
+ * its sampler (1 = DDPM, lmnt's), the Griffin-Lim iterations of the baseline bound beside it, and the rounds of
+ * the {@code MelConsistencyRefiner} bound with it.
+ */
+public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds) {
+
+    public VocoderConfig {
+        Objects.requireNonNull(modelDir, "modelDir");
+        if (!(eta >= 0 && eta <= 1)) {
+            throw new IllegalArgumentException("eta: expected a value in [0, 1], got " + eta);
+        }
+        if (griffinLimIterations < 1) {
+            throw new IllegalArgumentException("griffinLimIterations: expected >= 1, got " + griffinLimIterations);
+        }
+        if (refineRounds < 1) {
+            throw new IllegalArgumentException("refineRounds: expected >= 1, got " + refineRounds);
+        }
+    }
+
+    /** lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds. */
+    public static VocoderConfig defaults(Path modelDir) {
+        return new VocoderConfig(modelDir, 1.0, 32, 100);
+    }
+
+    public VocoderConfig withEta(double value) {
+        return new VocoderConfig(modelDir, value, griffinLimIterations, refineRounds);
+    }
+
+    public VocoderConfig withGriffinLimIterations(int value) {
+        return new VocoderConfig(modelDir, eta, value, refineRounds);
+    }
+
+    public VocoderConfig withRefineRounds(int value) {
+        return new VocoderConfig(modelDir, eta, griffinLimIterations, value);
+    }
+}
