@@ -17,9 +17,9 @@ import org.diffusion4j.audio.mel.Stft;
  * (F′ ≥ F; frames past F, which the mel does not describe, are left alone):
  * <ol>
  *   <li>P = |X|^power per frame (the quantity the filterbank W [nMels][bins] sums), and the target mel
- *       M_m = decompress(C_m). A band the compression clamped says only M_m ≤ decompress(0) (C_m = 0) or
- *       M_m ≥ decompress(1) (C_m = 1), so its target is the current band value clamped into that interval:
- *       the nearest value the mel allows.</li>
+ *       M_m = decompress(C_m). A band the compression clamped says only M_m ≤ decompress(C_m) (C_m = 0, or
+ *       at or below the compressed amplitude floor) or M_m ≥ decompress(1) (C_m = 1), so its target is the
+ *       current band value clamped into that interval: the nearest value the mel allows.</li>
  *   <li>One multiplicative (Richardson–Lucy / Lee–Seung KL) update of the magnitudes,
  *       P_k ← P_k · Σ_m W_mk·(M_m / (W·P)_m) / Σ_m W_mk: each bin moves by the weighted mean of the gains its
  *       bands ask for, so the harmonic structure inside a band is kept while the band's level is corrected.
@@ -134,11 +134,14 @@ public final class MelConsistencyRefiner {
         // the interval [lower, upper] the mel allows for each band, [F][nMels]: one point unless compression clamped it
         double[][] lower = new double[frames][r.nMels()];
         double[][] upper = new double[frames][r.nMels()];
+        // the amplitude floor clamps too: at or below its compressed value (0 for lmnt's recipe, whose floor lies
+        // under the dB range) a band says only M <= floor; float32 storage of c costs at most 1e-7
+        double floorC = mel.compress(r.amplitudeFloor()) + 1e-6;
         for (int t = 0; t < frames; t++) {
             for (int m = 0; m < r.nMels(); m++) {
                 float c = compressedMel[m][t];
                 double value = mel.decompress(c);
-                lower[t][m] = c <= 0 ? 0 : value;
+                lower[t][m] = c <= floorC ? 0 : value;
                 upper[t][m] = c >= 1 ? Double.POSITIVE_INFINITY : value;
             }
         }
@@ -146,7 +149,7 @@ public final class MelConsistencyRefiner {
         for (int i = 0; i < rounds; i++) {
             x = round(lower, upper, x);
         }
-        return x == audio ? audio.clone() : x;
+        return x; // rounds >= 1, so a new array
     }
 
     /** One projection round (class comment, steps 1–3). */

@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.diffusion4j.audio.mel.MelFilterbank;
+import org.diffusion4j.audio.mel.MelRecipe;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.LogMelDistance;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,23 @@ class MelConsistencyRefinerTest {
      */
     @Test
     void oneRoundUndoesALevelError() {
-        MelSpectrogram mel = MelSpectrogram.wavegrad(SR);
+        // halving is 6.02 dB, 0.0602 in c wherever no clamp applies
+        assertLevelErrorUndone(MelRecipe.wavegrad(SR), 0.0602);
+    }
+
+    /**
+     * The same with a power spectrogram (power 2, as torchaudio's default MelSpectrogram): the bands then ask for
+     * a gain of 4 on |X|², i.e. 2 on |X|. The recipe's dB range is widened to 200 and its floor lowered to 1e-10
+     * so that this test signal's mel is not clamped (halving is then 12.04 dB of power, 0.0602 in c again).
+     */
+    @Test
+    void oneRoundUndoesALevelErrorOnAPowerMel() {
+        MelRecipe power = new MelRecipe(SR, 2048, 1200, HOP, 128, 20.0, SR / 2.0, 2.0, true, 1e-10, 20.0, 200.0);
+        assertLevelErrorUndone(power, 0.0602);
+    }
+
+    private static void assertLevelErrorUndone(MelRecipe recipe, double expectedShift) {
+        MelSpectrogram mel = new MelSpectrogram(recipe);
         float[] x = chirp(HOP * 40, 0.1, 1);
         float[][] m = mel.compute(x);
         for (float[] band : m) {
@@ -78,7 +95,7 @@ class MelConsistencyRefinerTest {
             half[i] *= 0.5f;
         }
         float[][] before = mel.compute(half);
-        float[][] after = mel.compute(MelConsistencyRefiner.wavegrad(SR, 1).refine(m, half));
+        float[][] after = mel.compute(new MelConsistencyRefiner(recipe, 1).refine(m, half));
         double lowBefore = 0;
         double lowAfter = 0;
         double worstAfter = 0;
@@ -86,8 +103,7 @@ class MelConsistencyRefinerTest {
             double centreHz = MelFilterbank.melToHz(MelFilterbank.hzToMel(20)
                     + (b + 1) * (MelFilterbank.hzToMel(SR / 2.0) - MelFilterbank.hzToMel(20)) / (m.length + 1));
             for (int t = 0; t < m[b].length; t++) {
-                // halving is 6.02 dB, 0.0602 in c wherever no clamp applies
-                assertEquals(-0.0602, before[b][t] - m[b][t], 1e-3, "band " + b + " frame " + t + " before refining");
+                assertEquals(-expectedShift, before[b][t] - m[b][t], 1e-3, "band " + b + " frame " + t + " before refining");
                 double err = Math.abs(after[b][t] - m[b][t]);
                 if (centreHz >= 100) {
                     worstAfter = Math.max(worstAfter, err);
