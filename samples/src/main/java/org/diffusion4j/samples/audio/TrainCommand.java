@@ -77,6 +77,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "fitted to the training set and saved with the model (default: ${DEFAULT-VALUE})")
     double priorStdMin;
 
+    @Option(names = "--spectral-loss-weight", defaultValue = "0",
+            description = "weight of an auxiliary multi-resolution STFT loss on the network's estimate of the clean audio, "
+                    + "scaled per example by the signal fraction l^2 (0 = WaveGrad's L1 loss alone; a per-invocation "
+                    + "setting like the learning rate; default: ${DEFAULT-VALUE})")
+    double spectralLossWeight;
+
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -94,7 +100,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
                 learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps), filmInit,
-                priorStdMin);
+                priorStdMin, spectralLossWeight);
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

@@ -77,7 +77,16 @@ public final class WaveGradTraining {
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
                           int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
                           int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom,
-                          FilmInit filmInit, double priorStdMin) {
+                          FilmInit filmInit, double priorStdMin, double spectralLossWeight) {
+
+        /** Options without the auxiliary spectral loss ({@code spectralLossWeight} 0, WaveGrad's loss alone). */
+        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
+                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
+                       boolean allowResample, double lowNoiseFraction, long lrDecayFrom, FilmInit filmInit,
+                       double priorStdMin) {
+            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
+                    checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit, priorStdMin, 0);
+        }
 
         /** Options with WaveGrad's N(0, I) noise ({@code priorStdMin} 0). */
         public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
@@ -134,10 +143,19 @@ public final class WaveGradTraining {
                 throw new IllegalArgumentException("priorStdMin: expected 0 (WaveGrad's N(0, I)) or a PriorGrad floor in "
                         + "(0, 1], got " + priorStdMin);
             }
+            if (!(spectralLossWeight >= 0) || Double.isInfinite(spectralLossWeight)) {
+                throw new IllegalArgumentException("spectralLossWeight: expected a finite value >= 0, got " + spectralLossWeight);
+            }
             if (priorStdMin > 0 && network.prior() != null) {
                 throw new IllegalArgumentException("network: expected no prior when priorStdMin is set (the run fits "
                         + "its own), got " + network.prior());
             }
+        }
+
+        /** These options with another weight of the auxiliary spectral loss ({@link WaveGradObjective}). */
+        public Options withSpectralLossWeight(double weight) {
+            return new Options(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps,
+                    emaDecay, checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit, priorStdMin, weight);
         }
 
         public static Options defaults(Path trainList, Path runDir) {
@@ -248,7 +266,7 @@ public final class WaveGradTraining {
                 .inputShapes(new Shape(o.batchSize(), samples), new Shape(o.batchSize()),
                         new Shape(o.batchSize(), o.network().nMels(), o.cropFrames()))
                 .objective(new WaveGradObjective(ContinuousNoiseLevels.of(InferenceSchedule.train1000(),
-                        o.lowNoiseFraction()), network));
+                        o.lowNoiseFraction()), network).withSpectralLoss(o.spectralLossWeight()));
         Path modelDir = o.runDir().resolve("model");
         long[] lastLogged = {-1};
         long start = System.nanoTime();
@@ -298,15 +316,16 @@ public final class WaveGradTraining {
                     : builder.config(config).build(scope)) {
                 holder[0] = trainer;
                 if (latest.isPresent()) {
-                    log.println("resuming from " + latest.get() + " at step " + trainer.step());
+                    log.println("resuming from " + latest.get() + " at step " + trainer.step()
+                            + (o.spectralLossWeight() > 0 ? ", spectral loss weight " + o.spectralLossWeight() : ""));
                 } else {
                     if (o.filmInit() == FilmInit.ZERO_SCALE) {
                         zeroFilmScales((WaveGrad) trainer.block());
                         zeroFilmScales((WaveGrad) trainer.emaBlock());
                     }
-                    log.printf(Locale.ROOT, "new run: %s, %d parameters, batch %d x %d frames, seed %d, FiLM init %s%n",
-                            o.network(), ((WaveGrad) trainer.block()).parameterCount(), o.batchSize(),
-                            o.cropFrames(), o.seed(), o.filmInit());
+                    log.printf(Locale.ROOT, "new run: %s, %d parameters, batch %d x %d frames, seed %d, FiLM init %s, "
+                            + "spectral loss weight %s%n", o.network(), ((WaveGrad) trainer.block()).parameterCount(),
+                            o.batchSize(), o.cropFrames(), o.seed(), o.filmInit(), o.spectralLossWeight());
                 }
                 TrainingData data = data(dataset, o.seed(), o.batchSize(), o.cropFrames());
                 long failedStep = -1;
@@ -341,7 +360,8 @@ public final class WaveGradTraining {
         MelEnergyPrior prior = MelEnergyPrior.fit(mels, dataset.melSpectrogram().recipe(), o.priorStdMin());
         return new Options(o.trainList(), o.runDir(), o.network().toBuilder().prior(prior).build(), o.steps(),
                 o.batchSize(), o.cropFrames(), o.seed(), o.learningRate(), o.warmupSteps(), o.emaDecay(),
-                o.checkpointEvery(), o.allowResample(), o.lowNoiseFraction(), o.lrDecayFrom(), o.filmInit(), 0);
+                o.checkpointEvery(), o.allowResample(), o.lowNoiseFraction(), o.lrDecayFrom(), o.filmInit(), 0,
+                o.spectralLossWeight());
     }
 
     /**

@@ -170,4 +170,88 @@ class WaveGradObjectiveTest {
             assertTrue(e.getMessage().contains("mel"), e.getMessage());
         }
     }
+    /**
+     * The auxiliary term's log-magnitude distance is the log-magnitude half of the project's MR-STFT metric
+     * (MultiResolutionStftDistance, a double-precision Java STFT): per example, mean over the three resolutions, to
+     * float32 precision (1e-4 relative, for values near 1).
+     */
+    @Test
+    void theSpectralTermIsTheLogMagnitudeHalfOfTheMrStftMetric() {
+        int n = 4_000;
+        java.util.Random r = new java.util.Random(8);
+        float[][] a = new float[2][n];
+        float[][] b = new float[2][n];
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < n; j++) {
+                a[i][j] = (float) (0.3 * Math.sin(0.05 * j * (i + 1)) + 0.05 * r.nextGaussian());
+                b[i][j] = (float) (0.2 * Math.sin(0.05 * j * (i + 1) + 0.3) + 0.1 * r.nextGaussian());
+            }
+        }
+        org.diffusion4j.audio.metrics.MultiResolutionStftDistance metric = new org.diffusion4j.audio.metrics.MultiResolutionStftDistance();
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] flatA = new float[2 * n];
+            float[] flatB = new float[2 * n];
+            for (int i = 0; i < 2; i++) {
+                System.arraycopy(a[i], 0, flatA, i * n, n);
+                System.arraycopy(b[i], 0, flatB, i * n, n);
+            }
+            float[] got = WaveGradObjective.logMagnitudeDistance(m.create(flatA, new Shape(2, n)), m.create(flatB, new Shape(2, n)))
+                    .toFloatArray();
+            for (int i = 0; i < 2; i++) {
+                double expected = 0;
+                for (int res = 0; res < 3; res++) {
+                    expected += metric.terms(a[i], b[i], res).logMagnitude() / 3;
+                }
+                assertEquals(expected, got[i], 1e-4 * Math.max(1, expected), "example " + i);
+            }
+        }
+    }
+
+    /**
+     * With λ > 0 each example's loss is the waveform L1 plus λ·l²·(log-magnitude distance of ŷ₀ from y₀), with the
+     * same draws as λ = 0: an oracle that returns the true noise reconstructs y₀ exactly and adds nothing, a zero
+     * prediction (ŷ₀ = y/l) adds exactly λ·l²·distance(y/l, y₀), and a negative or infinite λ is refused.
+     */
+    @Test
+    void theSpectralTermAddsLambdaL2TimesTheDistanceOfTheCleanEstimate() {
+        int b = 2;
+        int n = 3_000;
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] y0 = new float[b * n];
+            for (int i = 0; i < y0.length; i++) {
+                y0[i] = (float) (0.4 * Math.sin(0.031 * i) * Math.cos(0.002 * i));
+            }
+            NDArray x0 = m.create(y0, new Shape(b, n));
+            TrainingBatch batch = TrainingBatch.of(x0, m.zeros(new Shape(b, 4, 10)));
+            NDArray t = m.zeros(new Shape(b), DataType.INT64);
+            WaveGradObjective plain = new WaveGradObjective(LEVELS);
+            WaveGradObjective spectral = plain.withSpectralLoss(0.5);
+            assertEquals(0.5, spectral.spectralWeight());
+
+            float[] oracle = spectral.losses(null, (xt, level, cond) -> {
+                NDArray l = level.reshape(b, 1);
+                return xt.sub(x0.mul(l)).div(l.square().neg().add(1).sqrt());
+            }, batch, t, NoiseSource.seeded(5)).toFloatArray();
+            for (float v : oracle) {
+                assertEquals(0, v, 2e-3, "an exact ŷ₀ has (near) zero spectral distance");
+            }
+
+            AtomicReference<NDArray> seen = new AtomicReference<>();
+            float[] base = plain.losses(null, (xt, level, cond) -> xt.zerosLike(), batch, t, NoiseSource.seeded(6)).toFloatArray();
+            float[] withTerm = spectral.losses(null, (xt, level, cond) -> {
+                seen.set(xt.duplicate());
+                return xt.zerosLike();
+            }, batch, t, NoiseSource.seeded(6)).toFloatArray();
+            float[] l = replayLevels(6, b);
+            NDArray estimate = seen.get().div(m.create(l, new Shape(b, 1)));
+            float[] distance = WaveGradObjective.logMagnitudeDistance(estimate, x0).toFloatArray();
+            for (int i = 0; i < b; i++) {
+                assertEquals(base[i] + 0.5 * l[i] * l[i] * distance[i], withTerm[i], 1e-4 * Math.max(1, withTerm[i]), "example " + i);
+                assertTrue(distance[i] > 0.01, "a zero prediction leaves noise in ŷ₀: " + distance[i]);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradObjective(LEVELS).withSpectralLoss(-0.1));
+        assertTrue(e.getMessage().contains("spectralWeight") && e.getMessage().contains("-0.1"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new WaveGradObjective(LEVELS).withSpectralLoss(Double.POSITIVE_INFINITY));
+    }
 }
