@@ -41,9 +41,10 @@ public final class Stft {
 
     /**
      * torch.hann_window(win, periodic=True) = 0.5 − 0.5·cos(2πn/win), zero-padded to nFft with
-     * floor((nFft − win)/2) zeros on the left, as torch.stft does.
+     * floor((nFft − win)/2) zeros on the left, as torch.stft does (public for callers that hand the same window to
+     * libtorch's STFT).
      */
-    static double[] paddedHann(int nFft, int winLength) {
+    public static double[] paddedHann(int nFft, int winLength) {
         double[] w = new double[nFft];
         int left = (nFft - winLength) / 2;
         for (int n = 0; n < winLength; n++) {

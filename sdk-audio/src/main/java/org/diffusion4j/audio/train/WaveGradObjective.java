@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
+import org.diffusion4j.audio.mel.Stft;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.diffusion4j.audio.schedule.ContinuousNoiseLevels;
@@ -137,7 +138,12 @@ public final class WaveGradObjective implements DiffusionObjective {
         NDManager m = a.getManager();
         NDArray total = null;
         for (int[] r : RESOLUTIONS) {
-            NDArray window = m.create(centredPeriodicHann(r[0], r[2]));
+            double[] hann = Stft.paddedHann(r[0], r[2]); // the window of the Java metric, as torch.stft pads it
+            float[] w = new float[hann.length];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) hann[i];
+            }
+            NDArray window = m.create(w);
             NDArray la = logMagnitude(a, r[0], r[1], window);
             NDArray lb = logMagnitude(b, r[0], r[1], window);
             // libtorch's mean over several axes is not exposed by DJL: flatten bins × frames first
@@ -151,15 +157,5 @@ public final class WaveGradObjective implements DiffusionObjective {
     private static NDArray logMagnitude(NDArray x, int nFft, int hop, NDArray window) {
         NDArray spec = x.stft(nFft, hop, true, window, false, false);                    // [B, bins, frames, 2]
         return spec.pow(2).sum(new int[] {3}).maximum(1e-7f).log().mul(0.5f);
-    }
-
-    /** A periodic Hann window of {@code length} samples centred in {@code nFft} zeros, as torch.stft pads it. */
-    static float[] centredPeriodicHann(int nFft, int length) {
-        float[] w = new float[nFft];
-        int offset = (nFft - length) / 2;
-        for (int n = 0; n < length; n++) {
-            w[offset + n] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * n / length));
-        }
-        return w;
     }
 }

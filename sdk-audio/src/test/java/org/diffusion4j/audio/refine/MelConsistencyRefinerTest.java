@@ -144,7 +144,7 @@ class MelConsistencyRefinerTest {
     }
 
     @Test
-    void theInputIsNotModifiedAndFramesPastTheMelAreKept() {
+    void theInputIsNotModifiedAndASignalLongerThanTheMelKeepsItsLength() {
         MelSpectrogram mel = MelSpectrogram.wavegrad(SR);
         float[] x = chirp(HOP * 20, 0.3, 3);
         float[][] m = mel.compute(x); // 21 frames
