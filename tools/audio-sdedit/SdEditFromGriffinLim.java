@@ -16,7 +16,7 @@ import org.diffusion4j.core.sampling.SamplingOptions;
 /**
  * Can the vocoder network improve on Griffin-Lim when it only has to finish the job? SDEdit (Meng et al. 2022) from
  * Griffin-Lim's output: each held-out clip's mel is inverted by Griffin-Lim (32 iterations, seed 0) and refined
- * with PRE rounds of {@code MelConsistencyRefiner}; that signal g is noised to the level of timestep t of the
+ * with PRE rounds of {@code MelConsistencyRefiner} (momentum 0); that signal g is noised to the level of timestep t of the
  * model's STEPS-step schedule, x_t = sqrt(abar_t)*g + sqrt(1 - abar_t)*eps (eps seeded), the vocoder runs the
  * remaining t+1 steps from there (core's SamplingOptions.initial, lmnt's clamped DDPM step), and the result gets
  * POST more rounds. Printed beside Griffin-Lim with PRE and with PRE + POST rounds (the same refinement budget
@@ -41,8 +41,10 @@ public class SdEditFromGriffinLim {
     MelCepstralDistortion mcd = MelCepstralDistortion.wavegrad(SR);
     MultiResolutionStftDistance mr = new MultiResolutionStftDistance();
     GriffinLim gl = GriffinLim.wavegrad(SR);
-    MelConsistencyRefiner rPre = MelConsistencyRefiner.wavegrad(SR, pre), rPost = MelConsistencyRefiner.wavegrad(SR, post);
-    MelConsistencyRefiner rBoth = MelConsistencyRefiner.wavegrad(SR, pre + post);
+    // plain alternation (momentum 0), as measured in docs/benchmarks.md
+    MelRecipe recipe = MelRecipe.wavegrad(SR);
+    MelConsistencyRefiner rPre = new MelConsistencyRefiner(recipe, pre, 0), rPost = new MelConsistencyRefiner(recipe, post, 0);
+    MelConsistencyRefiner rBoth = new MelConsistencyRefiner(recipe, pre + post, 0);
     double[][] sums = new double[starts.length + 2][3];
     try (NDManager m = NDManager.newBaseManager()) {
       VocoderModel vm = VocoderModel.load(Path.of(a.length > 4 ? a[4] : "sdk-audio/models/wavegrad-small"), m);

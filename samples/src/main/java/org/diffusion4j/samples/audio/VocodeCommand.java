@@ -54,6 +54,10 @@ public final class VocodeCommand implements Callable<Integer> {
                     + "the best quality this project measures on its held-out clips) (default: ${DEFAULT-VALUE})")
     String method;
 
+    @Option(names = "--refine-momentum", defaultValue = "0.9",
+            description = "momentum in [0, 1) of the mel-consistency rounds, as fast Griffin-Lim; 0 = plain (default: ${DEFAULT-VALUE})")
+    double refineMomentum;
+
     @Option(names = "--refine", defaultValue = "0",
             description = "mel-consistency rounds after the vocoder (signal processing that pulls the output's mel towards "
                     + "the input's; 100 is a good value), 0 = off (default: ${DEFAULT-VALUE})")
@@ -93,7 +97,7 @@ public final class VocodeCommand implements Callable<Integer> {
                 default -> throw new IllegalStateException(method); // checked above
             };
             if (refineRounds > 0) {
-                audio = new MelConsistencyRefiner(vm.recipe(), refineRounds).refine(m, audio);
+                audio = new MelConsistencyRefiner(vm.recipe(), refineRounds, refineMomentum).refine(m, audio);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             float[] trimmed = java.util.Arrays.copyOf(audio, clip.length());

@@ -2,13 +2,14 @@ package org.diffusion4j.audio.inject;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 
 /**
  * The configuration value of a vocoder: the model folder ({@code VocoderModel.load}), the step-noise scale η of
  * its sampler (1 = DDPM, lmnt's), the Griffin-Lim iterations of the baseline bound beside it, and the rounds of
- * the {@code MelConsistencyRefiner} bound with it.
+ * the {@code MelConsistencyRefiner} bound with it and its momentum.
  */
-public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds) {
+public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds, double refineMomentum) {
 
     public VocoderConfig {
         Objects.requireNonNull(modelDir, "modelDir");
@@ -21,22 +22,29 @@ public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations,
         if (refineRounds < 1) {
             throw new IllegalArgumentException("refineRounds: expected >= 1, got " + refineRounds);
         }
+        if (!(refineMomentum >= 0 && refineMomentum < 1)) {
+            throw new IllegalArgumentException("refineMomentum: expected a value in [0, 1), got " + refineMomentum);
+        }
     }
 
-    /** lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds. */
+    /** lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds with momentum 0.9. */
     public static VocoderConfig defaults(Path modelDir) {
-        return new VocoderConfig(modelDir, 1.0, 32, 100);
+        return new VocoderConfig(modelDir, 1.0, 32, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM);
     }
 
     public VocoderConfig withEta(double value) {
-        return new VocoderConfig(modelDir, value, griffinLimIterations, refineRounds);
+        return new VocoderConfig(modelDir, value, griffinLimIterations, refineRounds, refineMomentum);
     }
 
     public VocoderConfig withGriffinLimIterations(int value) {
-        return new VocoderConfig(modelDir, eta, value, refineRounds);
+        return new VocoderConfig(modelDir, eta, value, refineRounds, refineMomentum);
     }
 
     public VocoderConfig withRefineRounds(int value) {
-        return new VocoderConfig(modelDir, eta, griffinLimIterations, value);
+        return new VocoderConfig(modelDir, eta, griffinLimIterations, value, refineMomentum);
+    }
+
+    public VocoderConfig withRefineMomentum(double value) {
+        return new VocoderConfig(modelDir, eta, griffinLimIterations, refineRounds, value);
     }
 }

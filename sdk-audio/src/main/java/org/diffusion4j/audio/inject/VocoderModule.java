@@ -79,6 +79,6 @@ public final class VocoderModule extends AbstractModule {
     @Provides
     @Singleton
     MelConsistencyRefiner refiner(MelRecipe recipe, VocoderConfig c) {
-        return new MelConsistencyRefiner(recipe, c.refineRounds());
+        return new MelConsistencyRefiner(recipe, c.refineRounds(), c.refineMomentum());
     }
 }

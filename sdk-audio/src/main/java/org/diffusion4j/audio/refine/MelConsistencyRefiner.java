@@ -28,31 +28,51 @@ import org.diffusion4j.audio.mel.Stft;
  *   <li>X ← X·(P_new/P)^{1/power} (phase unchanged), then the inverse STFT (least-squares overlap-add, as
  *       torch.istft). The next round's STFT of that signal is the projection onto consistent spectrograms.</li>
  * </ol>
- * The log-mel distance to the target falls over the rounds; on the project's held-out clips it keeps falling up
- * to a few hundred rounds (docs/benchmarks.md, "Mel-consistency refinement"). Each round costs one STFT and one
- * inverse STFT, the cost of one Griffin–Lim iteration. Immutable and thread-safe.
+ * <p>Momentum (as fast Griffin–Lim, Perraudin et al. 2013): from the second round on, step 2 starts from
+ * X + α·(X − X_prev) instead of X, where X_prev is the previous round's STFT, for the frames the mel describes.
+ * α = 0 is the plain alternation. A signal already consistent with its mel stays a fixed point either way, and
+ * the first round is the same.
+ *
+ * <p>The log-mel distance to the target falls over the rounds. On the project's held-out clips it keeps falling
+ * up to a few hundred rounds, and α = 0.9 gets in 30 rounds about as far as α = 0 in 100 (docs/benchmarks.md,
+ * "Mel-consistency refinement"). Each round costs one STFT and one inverse STFT, the cost of one Griffin–Lim
+ * iteration. Immutable and thread-safe.
  */
 public final class MelConsistencyRefiner {
 
     private final MelSpectrogram mel;
     private final Stft stft;
     private final int rounds;
+    private final double momentum;
     /** Per bin k: the bands covering it and their weights W_mk, and Σ_m W_mk. */
     private final int[][] bandsOfBin;
     private final double[][] weightsOfBin;
     private final double[] coverage;
 
-    /**
-     * @param recipe the mel recipe the target mels were computed with (window, hop, filterbank, compression)
-     * @param rounds number of rounds, at least 1
-     */
+    /** The default momentum α, picked from {0, 0.5, 0.9, 0.99} on the project's held-out clips. */
+    public static final double DEFAULT_MOMENTUM = 0.9;
+
+    /** A refiner with the default momentum ({@link #DEFAULT_MOMENTUM}). */
     public MelConsistencyRefiner(MelRecipe recipe, int rounds) {
+        this(recipe, rounds, DEFAULT_MOMENTUM);
+    }
+
+    /**
+     * @param recipe   the mel recipe the target mels were computed with (window, hop, filterbank, compression)
+     * @param rounds   number of rounds, at least 1
+     * @param momentum α in [0, 1): 0 = plain alternating projections
+     */
+    public MelConsistencyRefiner(MelRecipe recipe, int rounds, double momentum) {
         this.mel = new MelSpectrogram(Objects.requireNonNull(recipe, "recipe"));
         this.stft = mel.stft();
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds: expected >= 1, got " + rounds);
         }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum: expected a value in [0, 1), got " + momentum);
+        }
         this.rounds = rounds;
+        this.momentum = momentum;
         double[][] dense = mel.filterbank().dense(); // [bins][nMels]
         int bins = dense.length;
         bandsOfBin = new int[bins][];
@@ -86,6 +106,10 @@ public final class MelConsistencyRefiner {
 
     public int rounds() {
         return rounds;
+    }
+
+    public double momentum() {
+        return momentum;
     }
 
     public MelRecipe recipe() {
@@ -146,19 +170,38 @@ public final class MelConsistencyRefiner {
             }
         }
         float[] x = audio;
+        Spectrum[] previous = new Spectrum[1]; // the last round's STFT, for the momentum term
         for (int i = 0; i < rounds; i++) {
-            x = round(lower, upper, x);
+            x = round(lower, upper, x, previous);
         }
         return x; // rounds >= 1, so a new array
     }
 
     /** One projection round (class comment, steps 1–3). */
-    private float[] round(double[][] lower, double[][] upper, float[] x) {
+    private float[] round(double[][] lower, double[][] upper, float[] x, Spectrum[] previous) {
         double power = mel.recipe().power();
         MelFilterbank filterbank = mel.filterbank();
         Spectrum s = stft.forward(x);
         double[][] re = s.re();
         double[][] im = s.im();
+        if (previous[0] != null && momentum > 0) {
+            // X + α·(X − X_prev) on the frames the mel describes, into copies: s itself becomes X_prev
+            double[][] pr = previous[0].re();
+            double[][] pi = previous[0].im();
+            re = new double[s.frames()][];
+            im = new double[s.frames()][];
+            for (int t = 0; t < s.frames(); t++) {
+                re[t] = s.re()[t].clone();
+                im[t] = s.im()[t].clone();
+                if (t < lower.length) {
+                    for (int k = 0; k < re[t].length; k++) {
+                        re[t][k] += momentum * (re[t][k] - pr[t][k]);
+                        im[t][k] += momentum * (im[t][k] - pi[t][k]);
+                    }
+                }
+            }
+        }
+        previous[0] = s;
         int bins = stft.bins();
         double[] p = new double[bins];
         double[] ratio = new double[lower[0].length];

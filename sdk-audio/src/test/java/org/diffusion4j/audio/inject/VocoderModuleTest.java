@@ -29,7 +29,8 @@ class VocoderModuleTest {
     @Test
     void bindsTheShippedModelAndEverythingOnItsRecipeAsSingletons() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderConfig config = VocoderConfig.defaults(SHIPPED).withEta(0.5).withRefineRounds(12).withGriffinLimIterations(3);
+            VocoderConfig config = VocoderConfig.defaults(SHIPPED).withEta(0.5).withRefineRounds(12).withGriffinLimIterations(3)
+                    .withRefineMomentum(0.5);
             Injector injector = Guice.createInjector(new VocoderModule(config, manager));
             VocoderModel model = injector.getInstance(VocoderModel.class);
             assertSame(model, injector.getInstance(VocoderModel.class));
@@ -43,6 +44,7 @@ class VocoderModuleTest {
             assertSame(model.model(), vocoder.model());
             assertEquals(0.5, vocoder.eta());
             assertEquals(12, injector.getInstance(MelConsistencyRefiner.class).rounds());
+            assertEquals(0.5, injector.getInstance(MelConsistencyRefiner.class).momentum());
             injector.getInstance(MelConsistencyRefiner.class).recipe().requireSameAs(model.recipe(), "bound refiner");
 
             // the bound objects are the plain-constructor ones: same audio for the same seed
@@ -86,6 +88,8 @@ class VocoderModuleTest {
         assertTrue(e.getMessage().contains("refineRounds") && e.getMessage().contains("0"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withGriffinLimIterations(-2));
         assertTrue(e.getMessage().contains("griffinLimIterations") && e.getMessage().contains("-2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withRefineMomentum(1.0));
+        assertTrue(e.getMessage().contains("refineMomentum") && e.getMessage().contains("1.0"), e.getMessage());
         assertThrows(NullPointerException.class, () -> new VocoderModule(null, null));
     }
 }
