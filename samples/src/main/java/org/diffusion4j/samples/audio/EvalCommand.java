@@ -14,6 +14,7 @@ import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Metrics and RTF on held-out clips for each schedule, beside Griffin-Lim from the same mel. */
@@ -46,9 +47,8 @@ public final class EvalCommand implements Callable<Integer> {
             description = "step-noise scale in [0, 1]: 1 = DDPM as lmnt, 0 = deterministic DDIM (default: ${DEFAULT-VALUE})")
     double eta;
 
-    @Option(names = "--refine-momentum", defaultValue = "0.9",
-            description = "momentum in [0, 1) of the mel-consistency rounds, as fast Griffin-Lim; 0 = plain (default: ${DEFAULT-VALUE})")
-    double refineMomentum;
+    @Mixin
+    RefineMomentumOption refineMomentum;
 
     @Option(names = "--refine", split = ",",
             description = "also evaluate every method refined towards the mel with these numbers of mel-consistency rounds, "
@@ -99,8 +99,8 @@ public final class EvalCommand implements Callable<Integer> {
     private void runRefined(VocoderEvaluation eval, VocoderModel vm, String name, VocoderEvaluation.Method method,
             List<VocoderEvaluation.Summary> summaries) {
         for (int rounds : refineRounds) {
-            MelConsistencyRefiner refiner = new MelConsistencyRefiner(vm.recipe(), rounds, refineMomentum);
-            List<VocoderEvaluation.Row> rows = eval.run(name + " + mel-refine " + rounds + " (momentum " + refineMomentum + ")", VocoderEvaluation.refined(method, refiner));
+            MelConsistencyRefiner refiner = refineMomentum.refiner(vm.recipe(), rounds);
+            List<VocoderEvaluation.Row> rows = eval.run(name + " + mel-refine " + rounds + " (momentum " + refiner.momentum() + ")", VocoderEvaluation.refined(method, refiner));
             summaries.add(VocoderEvaluation.summarise(rows));
             print(rows);
         }

@@ -10,12 +10,12 @@ import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.io.WavWriter;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.GriffinLim;
-import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -54,9 +54,8 @@ public final class VocodeCommand implements Callable<Integer> {
                     + "the best quality this project measures on its held-out clips) (default: ${DEFAULT-VALUE})")
     String method;
 
-    @Option(names = "--refine-momentum", defaultValue = "0.9",
-            description = "momentum in [0, 1) of the mel-consistency rounds, as fast Griffin-Lim; 0 = plain (default: ${DEFAULT-VALUE})")
-    double refineMomentum;
+    @Mixin
+    RefineMomentumOption refineMomentum;
 
     @Option(names = "--refine", defaultValue = "0",
             description = "mel-consistency rounds after the vocoder (signal processing that pulls the output's mel towards "
@@ -97,7 +96,7 @@ public final class VocodeCommand implements Callable<Integer> {
                 default -> throw new IllegalStateException(method); // checked above
             };
             if (refineRounds > 0) {
-                audio = new MelConsistencyRefiner(vm.recipe(), refineRounds, refineMomentum).refine(m, audio);
+                audio = refineMomentum.refiner(vm.recipe(), refineRounds).refine(m, audio);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             float[] trimmed = java.util.Arrays.copyOf(audio, clip.length());

@@ -34,6 +34,16 @@ class MelConsistencyRefinerTest {
         return x;
     }
 
+    /** x through a first-difference filter (+6 dB per octave) plus white noise 26 dB down: the wrong envelope. */
+    static float[] mistilted(float[] x) {
+        float[] wrong = new float[x.length];
+        Random r = new Random(5);
+        for (int i = 0; i < x.length; i++) {
+            wrong[i] = (float) (x[i] - (i > 0 ? x[i - 1] : 0) + 0.02 * r.nextGaussian());
+        }
+        return wrong;
+    }
+
     static float maxAbsDifference(float[] a, float[] b) {
         float d = 0;
         for (int i = 0; i < a.length; i++) {
@@ -130,11 +140,7 @@ class MelConsistencyRefinerTest {
         MelSpectrogram mel = MelSpectrogram.wavegrad(SR);
         float[] x = chirp(HOP * 40, 0.4, 2);
         float[][] m = mel.compute(x);
-        float[] wrong = new float[x.length];
-        Random r = new Random(5);
-        for (int i = 0; i < x.length; i++) {
-            wrong[i] = (float) (x[i] - (i > 0 ? x[i - 1] : 0) + 0.02 * r.nextGaussian());
-        }
+        float[] wrong = mistilted(x);
         LogMelDistance d = LogMelDistance.wavegrad(SR);
         double start = d.distance(x, wrong);
         double previous = start;
@@ -155,11 +161,7 @@ class MelConsistencyRefinerTest {
         MelSpectrogram mel = MelSpectrogram.wavegrad(SR);
         float[] x = chirp(HOP * 40, 0.4, 2);
         float[][] m = mel.compute(x);
-        float[] wrong = new float[x.length];
-        Random r = new Random(5);
-        for (int i = 0; i < x.length; i++) {
-            wrong[i] = (float) (x[i] - (i > 0 ? x[i - 1] : 0) + 0.02 * r.nextGaussian());
-        }
+        float[] wrong = mistilted(x);
         LogMelDistance d = LogMelDistance.wavegrad(SR);
         double plain = d.distance(x, new MelConsistencyRefiner(MelRecipe.wavegrad(SR), 16, 0).refine(m, wrong));
         double fast = d.distance(x, new MelConsistencyRefiner(MelRecipe.wavegrad(SR), 16, 0.9).refine(m, wrong));
