@@ -92,7 +92,7 @@ public final class VocodeCommand implements Callable<Integer> {
             long t0 = System.nanoTime();
             float[] audio = switch (method) {
                 case "wavegrad" -> new WaveGradVocoder(vm.model(), manager, eta).vocode(m, schedule, seed);
-                case "griffin-lim" -> new GriffinLim(vm.recipe(), 32, 0.99).reconstruct(m, seed);
+                case "griffin-lim" -> GriffinLim.defaults(vm.recipe()).reconstruct(m, seed);
                 default -> throw new IllegalStateException(method); // checked above
             };
             if (refineRounds > 0) {

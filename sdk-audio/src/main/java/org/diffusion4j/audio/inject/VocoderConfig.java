@@ -2,6 +2,7 @@ package org.diffusion4j.audio.inject;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 
 /**
@@ -29,7 +30,7 @@ public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations,
 
     /** lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds with momentum 0.9. */
     public static VocoderConfig defaults(Path modelDir) {
-        return new VocoderConfig(modelDir, 1.0, 32, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM);
+        return new VocoderConfig(modelDir, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM);
     }
 
     public VocoderConfig withEta(double value) {

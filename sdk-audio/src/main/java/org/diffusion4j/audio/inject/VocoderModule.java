@@ -73,7 +73,7 @@ public final class VocoderModule extends AbstractModule {
     @Provides
     @Singleton
     GriffinLim griffinLim(MelRecipe recipe, VocoderConfig c) {
-        return new GriffinLim(recipe, c.griffinLimIterations(), 0.99);
+        return new GriffinLim(recipe, c.griffinLimIterations(), GriffinLim.DEFAULT_MOMENTUM);
     }
 
     @Provides

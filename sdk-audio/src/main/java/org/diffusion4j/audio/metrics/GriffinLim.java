@@ -48,9 +48,20 @@ public final class GriffinLim {
         this.pinv = new SingularValueDecomposition(f).getSolver().getInverse().getData();
     }
 
-    /** 32 iterations, momentum 0.99 (torchaudio's defaults). */
+    /** torchaudio's default iteration count. */
+    public static final int DEFAULT_ITERATIONS = 32;
+
+    /** torchaudio's default momentum of fast Griffin–Lim. */
+    public static final double DEFAULT_MOMENTUM = 0.99;
+
+    /** 32 iterations, momentum 0.99 (torchaudio's defaults) on a recipe. */
+    public static GriffinLim defaults(MelRecipe recipe) {
+        return new GriffinLim(recipe, DEFAULT_ITERATIONS, DEFAULT_MOMENTUM);
+    }
+
+    /** {@link #defaults} on the lmnt WaveGrad recipe at this rate. */
     public static GriffinLim wavegrad(int sampleRate) {
-        return new GriffinLim(MelRecipe.wavegrad(sampleRate), 32, 0.99);
+        return defaults(MelRecipe.wavegrad(sampleRate));
     }
 
     /** The linear magnitude estimate |S|, [frames][bins], from a compressed mel [nMels][frames]. */

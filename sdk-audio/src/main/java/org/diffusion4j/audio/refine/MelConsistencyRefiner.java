@@ -177,30 +177,15 @@ public final class MelConsistencyRefiner {
         return x; // rounds >= 1, so a new array
     }
 
-    /** One projection round (class comment, steps 1–3). */
+    /**
+     * One projection round (class comment, steps 1–3). {@code previous[0]} holds the last round's STFT for the
+     * momentum term and is replaced by this round's.
+     */
     private float[] round(double[][] lower, double[][] upper, float[] x, Spectrum[] previous) {
         double power = mel.recipe().power();
         MelFilterbank filterbank = mel.filterbank();
         Spectrum s = stft.forward(x);
-        double[][] re = s.re();
-        double[][] im = s.im();
-        if (previous[0] != null && momentum > 0) {
-            // X + α·(X − X_prev) on the frames the mel describes, into copies: s itself becomes X_prev
-            double[][] pr = previous[0].re();
-            double[][] pi = previous[0].im();
-            re = new double[s.frames()][];
-            im = new double[s.frames()][];
-            for (int t = 0; t < s.frames(); t++) {
-                re[t] = s.re()[t].clone();
-                im[t] = s.im()[t].clone();
-                if (t < lower.length) {
-                    for (int k = 0; k < re[t].length; k++) {
-                        re[t][k] += momentum * (re[t][k] - pr[t][k]);
-                        im[t][k] += momentum * (im[t][k] - pi[t][k]);
-                    }
-                }
-            }
-        }
+        Spectrum last = momentum > 0 ? previous[0] : null;
         previous[0] = s;
         int bins = stft.bins();
         double[] p = new double[bins];
@@ -209,12 +194,22 @@ public final class MelConsistencyRefiner {
         double[][] outIm = new double[s.frames()][];
         for (int t = 0; t < s.frames(); t++) {
             if (t >= lower.length) {
-                outRe[t] = re[t].clone();
-                outIm[t] = im[t].clone();
+                // a frame the mel does not describe: passed through (inverse only reads it)
+                outRe[t] = s.re()[t];
+                outIm[t] = s.im()[t];
                 continue;
             }
+            double[] re = s.re()[t].clone();
+            double[] im = s.im()[t].clone();
+            if (last != null) {
+                // fast Griffin-Lim's extrapolation X + α·(X − X_prev)
+                for (int k = 0; k < bins; k++) {
+                    re[k] += momentum * (re[k] - last.re()[t][k]);
+                    im[k] += momentum * (im[k] - last.im()[t][k]);
+                }
+            }
             for (int k = 0; k < bins; k++) {
-                double mag = Math.sqrt(re[t][k] * re[t][k] + im[t][k] * im[t][k]);
+                double mag = Math.sqrt(re[k] * re[k] + im[k] * im[k]);
                 p[k] = power == 1.0 ? mag : Math.pow(mag, power);
             }
             double[] current = filterbank.apply(p); // (W·P)_m
@@ -222,25 +217,25 @@ public final class MelConsistencyRefiner {
                 double want = Math.min(upper[t][m], Math.max(lower[t][m], current[m]));
                 ratio[m] = current[m] > 0 ? want / current[m] : 1;
             }
-            outRe[t] = new double[bins];
-            outIm[t] = new double[bins];
             for (int k = 0; k < bins; k++) {
-                double gain = 1;
-                if (coverage[k] > 0) {
-                    double acc = 0;
-                    int[] bands = bandsOfBin[k];
-                    double[] w = weightsOfBin[k];
-                    for (int j = 0; j < bands.length; j++) {
-                        acc += w[j] * ratio[bands[j]];
-                    }
-                    gain = acc / coverage[k];
-                    if (power != 1.0) {
-                        gain = Math.pow(gain, 1 / power);
-                    }
+                if (coverage[k] == 0) {
+                    continue; // below f_min: no band constrains this bin
                 }
-                outRe[t][k] = re[t][k] * gain;
-                outIm[t][k] = im[t][k] * gain;
+                double acc = 0;
+                int[] bands = bandsOfBin[k];
+                double[] w = weightsOfBin[k];
+                for (int j = 0; j < bands.length; j++) {
+                    acc += w[j] * ratio[bands[j]];
+                }
+                double gain = acc / coverage[k];
+                if (power != 1.0) {
+                    gain = Math.pow(gain, 1 / power);
+                }
+                re[k] *= gain;
+                im[k] *= gain;
             }
+            outRe[t] = re;
+            outIm[t] = im;
         }
         return stft.inverse(new Spectrum(outRe, outIm), x.length);
     }

@@ -53,7 +53,7 @@ class VocoderModuleTest {
             float[] bound = vocoder.vocode(mel, model.schedule(6), 4);
             float[] plain = new WaveGradVocoder(model.model(), manager, 0.5).vocode(mel, model.schedule(6), 4);
             assertArrayEquals(plain, bound);
-            assertArrayEquals(new GriffinLim(model.recipe(), 3, 0.99).reconstruct(mel, 1),
+            assertArrayEquals(new GriffinLim(model.recipe(), 3, GriffinLim.DEFAULT_MOMENTUM).reconstruct(mel, 1),
                     injector.getInstance(GriffinLim.class).reconstruct(mel, 1));
         }
     }

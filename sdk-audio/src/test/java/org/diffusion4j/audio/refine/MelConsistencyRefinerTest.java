@@ -174,7 +174,7 @@ class MelConsistencyRefinerTest {
         float[] x = chirp(HOP * 20, 0.3, 3);
         float[][] m = mel.compute(x); // 21 frames
         // a vocoder's output for these 21 frames is 21·hop samples: one STFT frame more than the mel has
-        float[] longer = Arrays.copyOf(chirp(HOP * 21, 0.1, 4), HOP * 21);
+        float[] longer = chirp(HOP * 21, 0.1, 4);
         float[] copy = longer.clone();
         float[] y = MelConsistencyRefiner.wavegrad(SR, 2).refine(m, longer);
         assertTrue(Arrays.equals(copy, longer), "refine modified its input");
