@@ -198,30 +198,52 @@ public final class WaveGradTraining {
         }
     }
 
-    /** The run directory's record of the noise-level draw (absent in runs made before the option: lmnt's, 0). */
+    /**
+     * The run directory's record of the objective's settings, the noise-level draw and the auxiliary spectral loss
+     * (the file keeps the name it had when it held the draw alone; runs made before either option lack the file or
+     * the key, and had lmnt's draw, 0, and no spectral loss, 0).
+     */
     static final String LEVELS_FILE = "noise-levels.properties";
 
-    static double readLowNoiseFraction(Path runDir) throws IOException {
+    /** What a run was trained with, as its {@link #LEVELS_FILE} records it. */
+    record ObjectiveSettings(double lowNoiseFraction, double spectralLossWeight) {
+
+        static ObjectiveSettings of(Options o) {
+            return new ObjectiveSettings(o.lowNoiseFraction(), o.spectralLossWeight());
+        }
+    }
+
+    static ObjectiveSettings readObjectiveSettings(Path runDir) throws IOException {
         Path file = runDir.resolve(LEVELS_FILE);
         if (!Files.isRegularFile(file)) {
-            return 0;
+            return new ObjectiveSettings(0, 0);
         }
         java.util.Properties p = new java.util.Properties();
         try (var in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
             p.load(in);
         }
-        String v = p.getProperty("lowNoiseFraction");
+        return new ObjectiveSettings(number(p, "lowNoiseFraction", null, file), number(p, "spectralLossWeight", "0", file));
+    }
+
+    private static double number(java.util.Properties p, String key, String absent, Path file) throws IOException {
+        String v = p.getProperty(key, absent);
         try {
-            return Double.parseDouble(Objects.requireNonNull(v, "missing"));
+            double d = Double.parseDouble(Objects.requireNonNull(v, "missing"));
+            if (!(d >= 0) || Double.isInfinite(d)) {
+                throw new NumberFormatException("not a finite value >= 0");
+            }
+            return d;
         } catch (RuntimeException e) {
-            throw new IOException(file + ": expected lowNoiseFraction=<number in [0, 1]>, got " + v, e);
+            throw new IOException(file + ": expected " + key + "=<finite number >= 0>, got " + v, e);
         }
     }
 
-    private static void writeLowNoiseFraction(Path runDir, double f) throws IOException {
+    private static void writeObjectiveSettings(Path runDir, ObjectiveSettings s) throws IOException {
         AtomicFiles.writeString(runDir.resolve(LEVELS_FILE),
-                "# WaveGrad training: fraction of noise levels drawn log-uniform in 1 - l^2 (0 = lmnt)\n"
-                        + "lowNoiseFraction=" + f + "\n");
+                "# WaveGrad training objective: fraction of noise levels drawn log-uniform in 1 - l^2 (0 = lmnt)\n"
+                        + "lowNoiseFraction=" + s.lowNoiseFraction() + "\n"
+                        + "# weight of the auxiliary log-magnitude STFT loss on the clean estimate (0 = none, lmnt)\n"
+                        + "spectralLossWeight=" + s.spectralLossWeight() + "\n");
     }
 
     /** Crops for step s from a generator seeded by (seed, s). */
@@ -273,13 +295,21 @@ public final class WaveGradTraining {
         Optional<Path> latest = TrainingCheckpoint.latest(o.runDir().resolve("checkpoints"));
         if (latest.isPresent()) {
             requireSameNetwork(modelDir, o.network());
-            double trained = readLowNoiseFraction(o.runDir());
-            if (trained != o.lowNoiseFraction() && !allowSettingChanges) {
-                throw new IllegalArgumentException("lowNoiseFraction: the run in " + o.runDir() + " was trained with "
-                        + trained + ", got " + o.lowNoiseFraction() + " (allow setting changes to continue with another)");
+            ObjectiveSettings trained = readObjectiveSettings(o.runDir());
+            if (!allowSettingChanges) {
+                if (trained.lowNoiseFraction() != o.lowNoiseFraction()) {
+                    throw new IllegalArgumentException("lowNoiseFraction: the run in " + o.runDir() + " was trained with "
+                            + trained.lowNoiseFraction() + ", got " + o.lowNoiseFraction()
+                            + " (allow setting changes to continue with another)");
+                }
+                if (trained.spectralLossWeight() != o.spectralLossWeight()) {
+                    throw new IllegalArgumentException("spectralLossWeight: the run in " + o.runDir()
+                            + " was trained with " + trained.spectralLossWeight() + ", got " + o.spectralLossWeight()
+                            + " (allow setting changes to continue with another)");
+                }
             }
         }
-        writeLowNoiseFraction(o.runDir(), o.lowNoiseFraction());
+        writeObjectiveSettings(o.runDir(), ObjectiveSettings.of(o));
         try (NDManager scope = manager.newSubManager()) {
             DiffusionTrainer[] holder = new DiffusionTrainer[1];
             builder.listener(new TrainingListener() {

@@ -149,11 +149,12 @@ class WaveGradTrainingTest {
     }
 
     @Test
-    void aResumedRunKeepsItsNoiseLevelDrawUnlessAskedToChangeIt() throws IOException {
+    void aResumedRunKeepsItsObjectiveSettingsUnlessAskedToChangeThem() throws IOException {
         try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)) {
             Path run = twoStepRun(m, out);
-            assertEquals(0.0, WaveGradTraining.readLowNoiseFraction(run));
+            var plain = new WaveGradTraining.ObjectiveSettings(0, 0);
+            assertEquals(plain, WaveGradTraining.readObjectiveSettings(run));
             WaveGradTraining.Options d = options(run, 3);
             WaveGradTraining.Options lowNoise = new WaveGradTraining.Options(d.trainList(), run, d.network(), 3,
                     d.batchSize(), d.cropFrames(), d.seed(), d.learningRate(), d.warmupSteps(), d.emaDecay(),
@@ -162,10 +163,27 @@ class WaveGradTrainingTest {
                     () -> WaveGradTraining.run(lowNoise, m, out));
             assertTrue(e.getMessage().startsWith("lowNoiseFraction: the run in") && e.getMessage().contains("0.0")
                     && e.getMessage().contains("0.5"), e.getMessage());
-            assertEquals(0.0, WaveGradTraining.readLowNoiseFraction(run), "the refusal leaves the record as it was");
-            assertEquals(3, WaveGradTraining.run(lowNoise, m, out, true));
-            assertEquals(0.5, WaveGradTraining.readLowNoiseFraction(run));
+            WaveGradTraining.Options spectral = d.withSpectralLossWeight(0.25);
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradTraining.run(spectral, m, out));
+            assertTrue(e.getMessage().startsWith("spectralLossWeight: the run in") && e.getMessage().contains("0.0")
+                    && e.getMessage().contains("0.25"), e.getMessage());
+            assertEquals(plain, WaveGradTraining.readObjectiveSettings(run), "the refusals leave the record as it was");
+            assertEquals(3, WaveGradTraining.run(lowNoise.withSpectralLossWeight(0.25), m, out, true));
+            assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0.25), WaveGradTraining.readObjectiveSettings(run));
         }
+    }
+
+    @Test
+    void aRecordFromBeforeTheSpectralLossReadsAsNoSpectralLossAndABadRecordIsRefused() throws IOException {
+        Path run = Files.createDirectories(dir.resolve("legacy"));
+        Path file = run.resolve(WaveGradTraining.LEVELS_FILE);
+        Files.writeString(file, "# as runs before the option wrote it\nlowNoiseFraction=0.5\n");
+        assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0), WaveGradTraining.readObjectiveSettings(run));
+        Files.writeString(file, "lowNoiseFraction=0.5\nspectralLossWeight=-1\n");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> WaveGradTraining.readObjectiveSettings(run));
+        assertTrue(e.getMessage().contains("spectralLossWeight") && e.getMessage().contains("-1"), e.getMessage());
     }
 
     @Test
