@@ -51,7 +51,7 @@ final class ModelOptions {
     Loaded load(NDManager manager) throws IOException {
         ImageDiffusionModel description = model == null ? ImageDiffusionModel.shipped() : ImageDiffusionModel.read(model);
         UNet2D net = model == null ? ImageDiffusionModel.loadShipped(manager)
-                : description.load(manager, model.resolve("ema.safetensors"));
+                : description.load(manager, model.resolve(ImageDiffusionModel.WEIGHTS_FILE));
         if (!compiled) {
             return new Loaded(description, ImageModel.of(net, manager, description.imageSize()), null);
         }

@@ -125,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
                     .trainUntil(steps);
             bar.close();
             System.out.printf(Locale.ROOT, "step %d reached in %.1f s; EMA weights: %s%n", reached,
-                    (System.nanoTime() - t0) / 1e9, runDir.resolve("ema.safetensors"));
+                    (System.nanoTime() - t0) / 1e9, runDir.resolve(ImageDiffusionModel.WEIGHTS_FILE));
         }
         return 0;
     }

@@ -2,7 +2,6 @@ package org.diffusion4j.image.inject;
 
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Optional;
 import org.diffusion4j.core.sampling.SamplerKind;
 import org.diffusion4j.core.sampling.TimestepSpacing;
 
@@ -36,11 +35,6 @@ public record ImageConfig(Path modelDir, boolean compiled, SamplerKind sampler, 
     /** As {@link #shipped()}, for the model trained in {@code modelDir}. */
     public static ImageConfig of(Path modelDir) {
         return shipped().withModelDir(Objects.requireNonNull(modelDir, "modelDir"));
-    }
-
-    /** The run folder, empty for the shipped model. */
-    public Optional<Path> runDir() {
-        return Optional.ofNullable(modelDir);
     }
 
     /** Steps of the configured sampler for a T-step model: {@link #steps()}, or the sampler's usual count. */

@@ -37,9 +37,6 @@ import org.diffusion4j.image.pipeline.Outpainting;
  */
 public final class ImageModule extends AbstractModule {
 
-    /** The weights file a training run writes beside {@code model.properties} (its EMA parameters). */
-    public static final String WEIGHTS_FILE = "ema.safetensors";
-
     private final ImageConfig config;
     private final NDManager manager;
 
@@ -74,7 +71,7 @@ public final class ImageModule extends AbstractModule {
     UNet2D network(ImageDiffusionModel description, ImageConfig c) {
         try {
             return c.modelDir() == null ? ImageDiffusionModel.loadShipped(manager)
-                    : description.load(manager, c.modelDir().resolve(WEIGHTS_FILE));
+                    : description.load(manager, c.modelDir().resolve(ImageDiffusionModel.WEIGHTS_FILE));
         } catch (IOException e) {
             throw unreadable(c, e);
         }

@@ -40,6 +40,9 @@ public record ImageDiffusionModel(UNet2DConfig unet, String schedule, int timest
     /** Resource folder of the shipped MNIST model. */
     public static final String SHIPPED_RESOURCE = "/org/diffusion4j/image/mnist-unet/";
 
+    /** The weights a training run exports beside {@code model.properties}: its EMA parameters. */
+    public static final String WEIGHTS_FILE = "ema.safetensors";
+
     public ImageDiffusionModel {
         Objects.requireNonNull(unet, "unet");
         schedule = Objects.requireNonNull(schedule, "schedule").toLowerCase(Locale.ROOT);
@@ -138,7 +141,7 @@ public record ImageDiffusionModel(UNet2DConfig unet, String schedule, int timest
     public static UNet2D loadShipped(NDManager manager) throws IOException {
         ImageDiffusionModel model = shipped();
         Path tmp = Files.createTempFile("mnist-unet", ".safetensors");
-        try (InputStream in = resource("ema.safetensors")) {
+        try (InputStream in = resource(WEIGHTS_FILE)) {
             Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
             return model.load(manager, tmp);
         } finally {

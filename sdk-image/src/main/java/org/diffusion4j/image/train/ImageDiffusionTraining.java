@@ -151,7 +151,7 @@ public final class ImageDiffusionTraining {
                 : new Shape[] {new Shape(batchSize, images.channels(), images.height(), images.width()),
                     new Shape(batchSize)};
         long initSeed = config.seed();
-        EmaExport export = new EmaExport(runDir.resolve("ema.safetensors"), model, initSeed, config.emaDecay());
+        EmaExport export = new EmaExport(runDir.resolve(ImageDiffusionModel.WEIGHTS_FILE), model, initSeed, config.emaDecay());
         DiffusionTrainer.Builder tb = DiffusionTrainer.builder().diffusion(model.diffusion())
                 .architecture(() -> new UNet2D(model.unet(), initSeed)).inputShapes(shapes).listener(export)
                 .allowSettingChanges(allowSettingChanges);

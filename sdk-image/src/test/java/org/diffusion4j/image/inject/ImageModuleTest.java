@@ -89,7 +89,7 @@ class ImageModuleTest {
     @Test
     void loadsATrainingRunFolder(@TempDir Path dir) throws IOException {
         String shipped = ImageDiffusionModel.SHIPPED_RESOURCE;
-        for (String name : new String[] {"model.properties", ImageModule.WEIGHTS_FILE}) {
+        for (String name : new String[] {"model.properties", ImageDiffusionModel.WEIGHTS_FILE}) {
             try (InputStream in = ImageModuleTest.class.getResourceAsStream(shipped + name)) {
                 Files.copy(in, dir.resolve(name));
             }

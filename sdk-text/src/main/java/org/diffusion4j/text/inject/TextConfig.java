@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -66,11 +65,6 @@ public record TextConfig(Path modelDir, List<String> classifierFields) {
             throw new UncheckedIOException("modelDir: could not list " + modelDir.toAbsolutePath() + " (" + e.getMessage()
                     + ")", e);
         }
-    }
-
-    /** The model folder, empty for the shipped model. */
-    public Optional<Path> runDir() {
-        return Optional.ofNullable(modelDir);
     }
 
     public TextConfig withClassifierFields(String... fields) {
