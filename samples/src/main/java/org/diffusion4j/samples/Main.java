@@ -1,5 +1,8 @@
 package org.diffusion4j.samples;
 
+import com.google.inject.ProvisionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import org.diffusion4j.core.runtime.GlibcMalloc;
 import org.diffusion4j.samples.toy.ToyCommand;
@@ -44,6 +47,23 @@ public final class Main implements Callable<Integer> {
         if (!"default".equals(System.getProperty("diffusion4j.malloc"))) {
             GlibcMalloc.tuneForTensors();
         }
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(new CommandLine(new Main()).setExecutionExceptionHandler(Main::report).execute(args));
+    }
+
+    /**
+     * Bad input (an argument, a file) is reported as its message alone, without a stack trace, also when it was
+     * raised while the SDK's Guice modules built an object; anything else is a bug and keeps its stack trace.
+     */
+    private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+        Throwable cause = e;
+        while (cause instanceof ProvisionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof IllegalArgumentException || cause instanceof IOException
+                || cause instanceof UncheckedIOException) {
+            command.getErr().println("error: " + cause.getMessage());
+            return 1;
+        }
+        throw e;
     }
 }

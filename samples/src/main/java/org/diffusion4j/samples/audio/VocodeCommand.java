@@ -1,15 +1,20 @@
 package org.diffusion4j.samples.audio;
 
 import ai.djl.ndarray.NDManager;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.diffusion4j.audio.inject.VocoderConfig;
+import org.diffusion4j.audio.inject.VocoderModule;
 import org.diffusion4j.audio.io.AudioClip;
 import org.diffusion4j.audio.io.AudioResampler;
 import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.io.WavWriter;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.GriffinLim;
+import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
@@ -75,8 +80,13 @@ public final class VocodeCommand implements Callable<Integer> {
         }
         NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderModel vm = VocoderModel.load(modelDir, manager);
-            MelSpectrogram mel = vm.melSpectrogram();
+            VocoderConfig config = VocoderConfig.defaults(modelDir).withEta(eta).withRefineMomentum(refineMomentum.momentum);
+            if (refineRounds > 0) {
+                config = config.withRefineRounds(refineRounds);
+            }
+            Injector injector = Guice.createInjector(new VocoderModule(config, manager));
+            VocoderModel vm = injector.getInstance(VocoderModel.class);
+            MelSpectrogram mel = injector.getInstance(MelSpectrogram.class);
             int rate = vm.recipe().sampleRate();
             AudioClip clip = WavReader.read(input, mel.minSamples());
             if (clip.sampleRate() != rate) {
@@ -91,12 +101,12 @@ public final class VocodeCommand implements Callable<Integer> {
             float[][] m = mel.compute(clip.samples());
             long t0 = System.nanoTime();
             float[] audio = switch (method) {
-                case "wavegrad" -> new WaveGradVocoder(vm.model(), manager, eta).vocode(m, schedule, seed);
-                case "griffin-lim" -> GriffinLim.defaults(vm.recipe()).reconstruct(m, seed);
+                case "wavegrad" -> injector.getInstance(WaveGradVocoder.class).vocode(m, schedule, seed);
+                case "griffin-lim" -> injector.getInstance(GriffinLim.class).reconstruct(m, seed);
                 default -> throw new IllegalStateException(method); // checked above
             };
             if (refineRounds > 0) {
-                audio = refineMomentum.refiner(vm.recipe(), refineRounds).refine(m, audio);
+                audio = injector.getInstance(MelConsistencyRefiner.class).refine(m, audio);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             float[] trimmed = java.util.Arrays.copyOf(audio, clip.length());

@@ -48,11 +48,11 @@ public final class EditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        try (NDManager manager = NDManager.newBaseManager();
-                ModelOptions.Loaded loaded = options.load(manager)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelOptions.Loaded loaded = options.load(manager);
             ImageModel m = loaded.model();
             NDArray x = ModelOptions.input(image, index, m, manager);
-            ImageToImage edit = new ImageToImage(m, options.sampler(loaded.description().diffusion()));
+            ImageToImage edit = loaded.injector().getInstance(ImageToImage.class);
             NDList rows = new NDList();
             long t0 = System.nanoTime();
             for (double s : strengths) {

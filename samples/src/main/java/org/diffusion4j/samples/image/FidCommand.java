@@ -41,15 +41,18 @@ public final class FidCommand implements Callable<Integer> {
             GaussianStatistics reference = eval.statistics(test, 0, count, manager);
             double floor = FrechetDistance.between(eval.statistics(test, count, count, manager), reference);
             MnistSampleEvaluation.Result r;
-            try (ModelOptions.Loaded loaded = options.load(manager)) {
-                Generation gen = new Generation(loaded.model(), options.sampler(loaded.description().diffusion()));
+            int steps;
+            try (NDManager modelScope = manager.newSubManager()) {   // frees the network once the digits are drawn
+                ModelOptions.Loaded loaded = options.load(modelScope);
+                steps = loaded.steps();
+                Generation gen = loaded.injector().getInstance(Generation.class);
                 long[] batchIndex = {0};
                 r = eval.evaluate(labels -> gen.generate(labels.length, Guidance.of(labels, guidance),
                         options.seed + batchIndex[0]++, manager), count, batch, reference, manager);
             }
             System.out.printf(Locale.ROOT, "floor (MNIST test [%d,%d) vs [0,%d)): FID-MNIST %.3f%n", count, 2 * count,
                     count, floor);
-            System.out.printf(Locale.ROOT, "%s %d steps, guidance %.2f: %s%n", options.sampler, options.steps(), guidance, r);
+            System.out.printf(Locale.ROOT, "%s %d steps, guidance %.2f: %s%n", options.sampler, steps, guidance, r);
         }
         return 0;
     }

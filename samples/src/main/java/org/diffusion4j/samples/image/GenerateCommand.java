@@ -41,31 +41,31 @@ public final class GenerateCommand implements Callable<Integer> {
         if (count < 1) {
             throw new IllegalArgumentException("--count: expected >= 1, got " + count);
         }
-        try (NDManager manager = NDManager.newBaseManager();
-             ModelOptions.Loaded loaded = options.load(manager);
-             ConsoleProgress bar = ConsoleProgress.sampling("generate")) {
-            Generation gen = new Generation(loaded.model(), options.sampler(loaded.description().diffusion()), bar);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelOptions.Loaded loaded = options.load(manager);
             long t0 = System.nanoTime();
             NDArray x;
             int columns = count;
-            if (label == -2 && loaded.model().classConditional()) {
-                int k = loaded.model().numClasses();
-                int[] labels = new int[k * count];
-                for (int i = 0; i < labels.length; i++) {
-                    labels[i] = i / count;
+            try (ConsoleProgress bar = ConsoleProgress.sampling("generate")) {
+                Generation gen = new Generation(loaded.model(), loaded.sampler(), bar);
+                if (label == -2 && loaded.model().classConditional()) {
+                    int k = loaded.model().numClasses();
+                    int[] labels = new int[k * count];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = i / count;
+                    }
+                    x = gen.generate(labels, guidance, options.seed, manager);
+                } else if (label >= 0) {
+                    int[] labels = new int[count];
+                    java.util.Arrays.fill(labels, label);
+                    x = gen.generate(labels, guidance, options.seed, manager);
+                } else {
+                    x = gen.generate(count, options.seed, manager);
                 }
-                x = gen.generate(labels, guidance, options.seed, manager);
-            } else if (label >= 0) {
-                int[] labels = new int[count];
-                java.util.Arrays.fill(labels, label);
-                x = gen.generate(labels, guidance, options.seed, manager);
-            } else {
-                x = gen.generate(count, options.seed, manager);
             }
-            bar.close();
             ImageTensors.writeGrid(x, columns, 2, out);
             System.out.printf(Locale.ROOT, "%d images (%s, %d steps, guidance %.2f, seed %d) in %.1f s -> %s%n",
-                    x.getShape().get(0), options.sampler, options.steps(), guidance, options.seed,
+                    x.getShape().get(0), options.sampler, loaded.steps(), guidance, options.seed,
                     (System.nanoTime() - t0) / 1e9, out);
         }
         return 0;

@@ -55,13 +55,13 @@ public final class InpaintCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        try (NDManager manager = NDManager.newBaseManager();
-                ModelOptions.Loaded loaded = options.load(manager)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelOptions.Loaded loaded = options.load(manager);
             ImageModel m = loaded.model();
             NDArray x = ModelOptions.input(image, index, m, manager);
             NDArray known = mask != null ? ImageTensors.readMask(mask, m.height(), m.width(), manager) : boxMask(m, manager);
-            Inpainting inpaint = repaint == null ? new Inpainting(m, options.sampler(loaded.description().diffusion()))
-                    : new Inpainting(m, options.sampler(loaded.description().diffusion()), jump(0), jump(1));
+            Inpainting inpaint = repaint == null ? loaded.injector().getInstance(Inpainting.class)
+                    : new Inpainting(m, loaded.sampler(), jump(0), jump(1));
             NDArray batch = x.repeat(0, count);
             long t0 = System.nanoTime();
             NDArray filled = inpaint.inpaint(batch, known, ModelOptions.guidance(label, guidance), options.seed, manager);

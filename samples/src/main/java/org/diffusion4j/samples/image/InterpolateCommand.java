@@ -7,8 +7,6 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.diffusion4j.core.sampling.DdimSampler;
-import org.diffusion4j.core.sampling.TimestepSpacing;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.pipeline.ImageModel;
 import org.diffusion4j.image.pipeline.Interpolation;
@@ -46,16 +44,15 @@ public final class InterpolateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        try (NDManager manager = NDManager.newBaseManager();
-                ModelOptions.Loaded loaded = options.load(manager)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelOptions.Loaded loaded = options.load(manager);
             ImageModel m = loaded.model();
             NDArray xa = ModelOptions.input(a, indexA, m, manager);
             NDArray xb = ModelOptions.input(b, indexB, m, manager);
-            int steps = options.steps != null ? options.steps : 50;
-            DdimSampler ddim = DdimSampler.builder(loaded.description().diffusion()).steps(steps)
-                    .spacing(TimestepSpacing.TRAILING).clipDenoised(true).build();
+            // DDIM (η = 0) with --steps, or 50 steps (ImageModule's interpolation)
+            int steps = options.config().interpolationSteps(loaded.description().timesteps());
             long t0 = System.nanoTime();
-            NDArray f = new Interpolation(m, ddim).interpolate(xa, xb, frames,
+            NDArray f = loaded.injector().getInstance(Interpolation.class).interpolate(xa, xb, frames,
                     org.diffusion4j.image.pipeline.Guidance.none(), manager);
             ImageTensors.writeGrid(NDArrays.concat(new NDList(xa, f, xb), 0), frames + 2, 2, out);
             System.out.printf(Locale.ROOT, "%d frames (DDIM-%d inversion) in %.1f s -> %s (first and last column: inputs)%n",

@@ -2,17 +2,18 @@ package org.diffusion4j.samples.image;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.sampling.Sampler;
 import org.diffusion4j.core.sampling.SamplerKind;
 import org.diffusion4j.core.sampling.TimestepSpacing;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.data.LabeledImages;
+import org.diffusion4j.image.inject.ImageConfig;
+import org.diffusion4j.image.inject.ImageModule;
 import org.diffusion4j.image.model.ImageDiffusionModel;
-import org.diffusion4j.image.model.CompiledUNet;
-import org.diffusion4j.image.model.UNet2D;
 import org.diffusion4j.image.pipeline.Guidance;
 import org.diffusion4j.image.pipeline.ImageModel;
 import picocli.CommandLine.Option;
@@ -38,40 +39,33 @@ final class ModelOptions {
                     + "call per step instead of ~600 (1.2-1.6x faster); --no-compiled runs it op by op (default: on)")
     boolean compiled;
 
-    /** A loaded model: its description and the inference view; closing it frees a compiled module. */
-    record Loaded(ImageDiffusionModel description, ImageModel model, CompiledUNet compiled) implements AutoCloseable {
-        @Override
-        public void close() {
-            if (compiled != null) {
-                compiled.close();
-            }
+    /**
+     * A model loaded through {@link ImageModule}: the injector, the model's description, the inference view (a
+     * compiled module is attached to the manager given to {@link #load}, and freed with it) and the configured sampler.
+     */
+    record Loaded(Injector injector, ImageDiffusionModel description, ImageModel model, Sampler sampler) {
+
+        /** Steps the sampler runs. */
+        int steps() {
+            return sampler.timesteps().length;
         }
     }
 
-    Loaded load(NDManager manager) throws IOException {
-        ImageDiffusionModel description = model == null ? ImageDiffusionModel.shipped() : ImageDiffusionModel.read(model);
-        UNet2D net = model == null ? ImageDiffusionModel.loadShipped(manager)
-                : description.load(manager, model.resolve(ImageDiffusionModel.WEIGHTS_FILE));
-        if (!compiled) {
-            return new Loaded(description, ImageModel.of(net, manager, description.imageSize()), null);
+    /** What the options ask for, as {@link ImageModule}'s configuration. */
+    ImageConfig config() {
+        if (steps != null && steps < 1) {
+            throw new IllegalArgumentException("--steps: expected >= 1, got " + steps);
         }
-        CompiledUNet c = CompiledUNet.compile(net);
-        return new Loaded(description, ImageModel.of(c, description.imageSize()), c);
+        ImageConfig base = model == null ? ImageConfig.shipped() : ImageConfig.of(model);
+        return base.withCompiled(compiled).withSampler(SamplerKind.fromName(sampler)).withSteps(steps == null ? 0 : steps)
+                .withSpacing(TimestepSpacing.TRAILING);
     }
 
-    int steps() {
-        if (steps != null) {
-            if (steps < 1) {
-                throw new IllegalArgumentException("--steps: expected >= 1, got " + steps);
-            }
-            return steps;
-        }
-        return SamplerKind.fromName(sampler).defaultSteps(1000);
-    }
-
-    Sampler sampler(GaussianDiffusion diffusion) {
-        int n = Math.min(steps(), diffusion.numTimesteps());
-        return SamplerKind.fromName(sampler).create(diffusion, n, TimestepSpacing.TRAILING, true);
+    /** Loads the model (parameters and compiled module in {@code manager}) with the SDK's Guice wiring. */
+    Loaded load(NDManager manager) {
+        Injector injector = Guice.createInjector(new ImageModule(config(), manager));
+        return new Loaded(injector, injector.getInstance(ImageDiffusionModel.class), injector.getInstance(ImageModel.class),
+                injector.getInstance(Sampler.class));
     }
 
     /** Guidance from a class (or none: −1) and a weight. */

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.diffusion4j.image.data.ImageTensors;
 import org.diffusion4j.image.pipeline.ImageModel;
-import org.diffusion4j.image.pipeline.Inpainting;
 import org.diffusion4j.image.pipeline.Outpainting;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
@@ -57,8 +56,8 @@ public final class OutpaintCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--crop/--extend: expected 4 values top,bottom,left,right, got "
                     + crop.length + "/" + extend.length);
         }
-        try (NDManager manager = NDManager.newBaseManager();
-                ModelOptions.Loaded loaded = options.load(manager)) {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ModelOptions.Loaded loaded = options.load(manager);
             ImageModel m = loaded.model();
             NDArray x = ModelOptions.input(image, index, m, manager);
             long h = m.height() - crop[0] - crop[1];
@@ -68,7 +67,7 @@ public final class OutpaintCommand implements Callable<Integer> {
                         + java.util.Arrays.toString(crop));
             }
             NDArray kept = x.get(new NDIndex(":, :, {}:{}, {}:{}", crop[0], crop[0] + h, crop[2], crop[2] + w));
-            Outpainting op = new Outpainting(m, new Inpainting(m, options.sampler(loaded.description().diffusion())));
+            Outpainting op = loaded.injector().getInstance(Outpainting.class);
             long t0 = System.nanoTime();
             NDArray result = op.outpaint(kept.repeat(0, count), extend[0], extend[1], extend[2], extend[3],
                     ModelOptions.guidance(label, guidance), options.seed, manager);

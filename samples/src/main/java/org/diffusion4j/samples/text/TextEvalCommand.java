@@ -1,6 +1,7 @@
 package org.diffusion4j.samples.text;
 
 import ai.djl.ndarray.NDManager;
+import com.google.inject.Injector;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +48,8 @@ public final class TextEvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            DiffusionLmModel m = Models.model(model, manager);
+            Injector injector = Models.injector(model, manager);
+            DiffusionLmModel m = injector.getInstance(DiffusionLmModel.class);
             TextEvaluation eval = new TextEvaluation(m);
             TextEvaluation.header(System.out);
             for (TextEvaluation.Row r : eval.references(n, seed)) {
@@ -77,7 +79,7 @@ public final class TextEvalCommand implements Callable<Integer> {
                         infill.fixedKept());
                 for (String[] target : new String[][] {{"food", "Chinese"}, {"food", "English"}, {"area", "riverside"},
                         {"area", "city centre"}}) {
-                    TextEvaluation.ControlScore c = eval.semantic(Models.classifier(model, target[0], manager), target[1],
+                    TextEvaluation.ControlScore c = eval.semantic(Models.classifier(injector, target[0]), target[1],
                             controlN, controlSteps, seed, manager);
                     System.out.printf(Locale.ROOT, "semantic %s=%s (ddim %d): guided %.3f, unguided %.3f, guided perplexity %.2f "
                             + "(names delexicalised %.2f)%n", c.field(), c.value(), controlSteps, c.guided(), c.unguided(),

@@ -1,6 +1,7 @@
 package org.diffusion4j.samples.text;
 
 import ai.djl.ndarray.NDManager;
+import com.google.inject.Injector;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,15 +74,14 @@ public final class TextGenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--food and --area: one guided field at a time, got both");
         }
         try (NDManager manager = NDManager.newBaseManager()) {
-            DiffusionLmModel m = Models.model(model, manager);
-            try (Tokenizer tokenizer = m.tokenizer()) {
-                generate(m, tokenizer, manager);
-            }
+            generate(Models.injector(model, manager), manager);
         }
         return 0;
     }
 
-    private void generate(DiffusionLmModel m, Tokenizer tokenizer, NDManager manager) throws IOException {
+    private void generate(Injector injector, NDManager manager) throws IOException {
+        DiffusionLmModel m = injector.getInstance(DiffusionLmModel.class);
+        Tokenizer tokenizer = injector.getInstance(Tokenizer.class);   // freed with the manager
         int l = m.config().sequenceLength();
         TokenConstraint constraint = null;
         if (length != null) {
@@ -99,10 +99,10 @@ public final class TextGenerateCommand implements Callable<Integer> {
         List<List<String>> out;
         if (food != null || area != null) {
             String field = food != null ? "food" : "area";
-            SemanticGuidance g = SemanticGuidance.of(Models.classifier(model, field, manager), food != null ? food : area);
-            out = new GuidedDecoder(m).decode(request, g, manager);
+            SemanticGuidance g = SemanticGuidance.of(Models.classifier(injector, field), food != null ? food : area);
+            out = injector.getInstance(GuidedDecoder.class).decode(request, g, manager);
         } else {
-            out = new DiffusionLmDecoder(m).decode(request, manager);
+            out = injector.getInstance(DiffusionLmDecoder.class).decode(request, manager);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         for (List<String> s : out) {

@@ -6,6 +6,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.UUID;
@@ -137,7 +138,7 @@ public final class ImageModule extends AbstractModule {
         Path dir = c.modelDir();
         String where = dir == null ? "the shipped model (" + ImageDiffusionModel.SHIPPED_RESOURCE + ")"
                 : dir.toAbsolutePath().toString();
-        return new UncheckedIOException("modelDir: could not load an image model from " + where + " (" + e.getMessage()
-                + ")", e);
+        String why = e instanceof NoSuchFileException ? "missing " + e.getMessage() : e.getMessage();
+        return new UncheckedIOException("modelDir: could not load an image model from " + where + " (" + why + ")", e);
     }
 }

@@ -8,6 +8,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.util.Objects;
 import java.util.UUID;
 import org.diffusion4j.text.control.FieldClassifier;
@@ -57,8 +58,8 @@ public final class TextModule extends AbstractModule {
         try {
             return c.modelDir() == null ? DiffusionLmModel.loadShipped(manager) : DiffusionLmModel.load(c.modelDir(), manager);
         } catch (IOException e) {
-            throw new UncheckedIOException("modelDir: could not load a Diffusion-LM from " + where(c) + " ("
-                    + e.getMessage() + ")", e);
+            String why = e instanceof NoSuchFileException ? "missing " + e.getMessage() : e.getMessage();
+            throw new UncheckedIOException("modelDir: could not load a Diffusion-LM from " + where(c) + " (" + why + ")", e);
         }
     }
 
@@ -115,8 +116,9 @@ public final class TextModule extends AbstractModule {
                 }
                 return c;
             } catch (IOException e) {
+                String why = e instanceof NoSuchFileException ? "missing " + e.getMessage() : e.getMessage();
                 throw new UncheckedIOException("classifierFields: could not load the '" + field + "' classifier from "
-                        + folder + " in " + where(config) + " (" + e.getMessage() + ")", e);
+                        + folder + " in " + where(config) + " (" + why + ")", e);
             }
         }
     }
