@@ -69,7 +69,7 @@ class ImageModuleTest {
     }
 
     @Test
-    void theCompiledModelIsAttachedToTheManagerAndDrawsTheSameDigits() {
+    void theCompiledModelDrawsTheSameDigitsAndIsReleasedWithTheManager() {
         ImageConfig opByOp = ImageConfig.shipped().withCompiled(false).withSteps(3);
         try (NDManager manager = NDManager.newBaseManager()) {
             Injector compiled = Guice.createInjector(new ImageModule(opByOp.withCompiled(true), manager));
@@ -83,6 +83,17 @@ class ImageModuleTest {
             }
             // three DPM-Solver++ steps through one TorchScript graph against the same ops one by one (float32)
             assertTrue(worst < 1e-3, "compiled vs op by op: max |Δ| = " + worst);
+
+            // the compiled module lives as long as the manager the module was given, and is released with it
+            NDManager scope = manager.newSubManager();
+            ImageModel scoped = Guice.createInjector(new ImageModule(opByOp.withCompiled(true), scope))
+                    .getInstance(ImageModel.class);
+            NDArray x = manager.zeros(scoped.shape(1));
+            ai.djl.ndarray.NDList cond = new ai.djl.ndarray.NDList(manager.create(new long[] {3}));
+            assertEquals(scoped.shape(1), scoped.denoiser().predict(x, manager.create(new long[] {5}), cond).getShape());
+            scope.close();
+            assertThrows(IllegalStateException.class,
+                    () -> scoped.denoiser().predict(x, manager.create(new long[] {5}), cond));
         }
     }
 
