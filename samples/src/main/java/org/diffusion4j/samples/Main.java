@@ -54,7 +54,7 @@ public final class Main implements Callable<Integer> {
      * Bad input (an argument, a file) is reported as its message alone, without a stack trace, also when it was
      * raised while the SDK's Guice modules built an object; anything else is a bug and keeps its stack trace.
      */
-    private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+    private static int report(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
         Throwable cause = e;
         while (cause instanceof ProvisionException && cause.getCause() != null) {
             cause = cause.getCause();
@@ -62,8 +62,9 @@ public final class Main implements Callable<Integer> {
         if (cause instanceof IllegalArgumentException || cause instanceof IOException
                 || cause instanceof UncheckedIOException) {
             command.getErr().println("error: " + cause.getMessage());
-            return 1;
+            return CommandLine.ExitCode.USAGE;
         }
-        throw e;
+        e.printStackTrace(command.getErr());
+        return CommandLine.ExitCode.SOFTWARE;
     }
 }
