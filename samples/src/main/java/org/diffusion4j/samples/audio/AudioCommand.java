@@ -15,7 +15,10 @@ public final class AudioCommand implements Callable<Integer> {
     /** The shipped model, relative to the repository root. */
     static final String DEFAULT_MODEL = "sdk-audio/models/wavegrad-small";
     static final String DEFAULT_TRAIN = "sdk-audio/data/espeak-30/train.txt";
+    /** Clips for reporting: never trained on, never used to choose anything. */
     static final String DEFAULT_HELDOUT = "sdk-audio/data/espeak-30/heldout.txt";
+    /** Clips for choosing (a schedule): never trained on, never reported on. */
+    static final String DEFAULT_VALIDATION = "sdk-audio/data/espeak-30/validation.txt";
 
     @Spec
     private CommandSpec spec;

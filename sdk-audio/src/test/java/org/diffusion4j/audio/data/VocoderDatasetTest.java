@@ -32,11 +32,14 @@ class VocoderDatasetTest {
         MelSpectrogram mel = MelSpectrogram.wavegrad(22050);
         VocoderDataset train = VocoderDataset.load(DATA.resolve("train.txt"), mel, false);
         VocoderDataset held = VocoderDataset.load(DATA.resolve("heldout.txt"), mel, false);
+        VocoderDataset validation = VocoderDataset.load(DATA.resolve("validation.txt"), mel, false);
         assertEquals(24, train.size());
         assertEquals(6, held.size());
+        assertEquals(6, validation.size());
         Set<String> names = new HashSet<>();
         train.items().forEach(i -> names.add(i.name()));
-        held.items().forEach(i -> assertTrue(names.add(i.name()), i.name() + " is in both splits"));
+        held.items().forEach(i -> assertTrue(names.add(i.name()), i.name() + " is in two splits"));
+        validation.items().forEach(i -> assertTrue(names.add(i.name()), i.name() + " is in two splits"));
         for (VocoderDataset.Item it : train.items()) {
             assertEquals(128, it.mel().length);
             assertEquals(1 + it.audio().length / 300, it.mel()[0].length);
