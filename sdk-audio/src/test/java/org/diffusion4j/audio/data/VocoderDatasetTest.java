@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.diffusion4j.audio.io.AudioClip;
 import org.diffusion4j.audio.io.WavWriter;
@@ -44,6 +45,34 @@ class VocoderDatasetTest {
             assertEquals(128, it.mel().length);
             assertEquals(1 + it.audio().length / 300, it.mel()[0].length);
         }
+    }
+
+    /** The data README's promises: no sentence in two splits, and the voice en+m3 never in the training split. */
+    @Test
+    void splitsShareNoSentenceAndTrainingNeverHearsTheHeldOutVoice() throws IOException {
+        java.util.Map<String, String[]> meta = new java.util.HashMap<>();   // file -> {voice, text}
+        List<String> lines = Files.readAllLines(DATA.resolve("metadata.csv"));
+        assertEquals("file|voice|text", lines.get(0));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] f = line.split("\\|", 3);
+            meta.put(f[0], new String[] {f[1], f[2]});
+        }
+        Set<String> sentences = new HashSet<>();
+        for (String split : new String[] {"train.txt", "heldout.txt", "validation.txt"}) {
+            Set<String> own = new HashSet<>();
+            for (String file : Files.readAllLines(DATA.resolve(split))) {
+                String[] vt = meta.get(file);
+                assertTrue(vt != null, file + " of " + split + " has no metadata line");
+                own.add(vt[1]);
+                if (split.equals("train.txt")) {
+                    assertTrue(!vt[0].equals("en+m3"), file + ": the held-out voice en+m3 is in the training split");
+                }
+            }
+            for (String text : own) {
+                assertTrue(sentences.add(text), "\"" + text + "\" is in two splits");
+            }
+        }
+        assertEquals(36, sentences.size());
     }
 
     @Test
