@@ -2,6 +2,8 @@ package org.diffusion4j.audio.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +13,10 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.diffusion4j.audio.io.AudioClip;
 import org.diffusion4j.audio.io.WavWriter;
@@ -50,7 +54,7 @@ class VocoderDatasetTest {
     /** The data README's promises: no sentence in two splits, and the voice en+m3 never in the training split. */
     @Test
     void splitsShareNoSentenceAndTrainingNeverHearsTheHeldOutVoice() throws IOException {
-        java.util.Map<String, String[]> meta = new java.util.HashMap<>();   // file -> {voice, text}
+        Map<String, String[]> meta = new HashMap<>();   // file -> {voice, text}
         List<String> lines = Files.readAllLines(DATA.resolve("metadata.csv"));
         assertEquals("file|voice|text", lines.get(0));
         for (String line : lines.subList(1, lines.size())) {
@@ -62,10 +66,10 @@ class VocoderDatasetTest {
             Set<String> own = new HashSet<>();
             for (String file : Files.readAllLines(DATA.resolve(split))) {
                 String[] vt = meta.get(file);
-                assertTrue(vt != null, file + " of " + split + " has no metadata line");
+                assertNotNull(vt, file + " of " + split + " has no metadata line");
                 own.add(vt[1]);
                 if (split.equals("train.txt")) {
-                    assertTrue(!vt[0].equals("en+m3"), file + ": the held-out voice en+m3 is in the training split");
+                    assertNotEquals("en+m3", vt[0], file + ": the held-out voice en+m3 is in the training split");
                 }
             }
             for (String text : own) {
