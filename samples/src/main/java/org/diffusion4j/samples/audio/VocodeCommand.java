@@ -67,6 +67,11 @@ public final class VocodeCommand implements Callable<Integer> {
                     + "the input's; 100 is a good value), 0 = off (default: ${DEFAULT-VALUE})")
     int refineRounds;
 
+    @Option(names = "--frames-per-call", defaultValue = "" + WaveGradVocoder.DEFAULT_FRAMES_PER_CALL,
+            description = "mel frames each network call produces at most; longer inputs run in windows with the same output, "
+                    + "so memory does not grow with the input's length (default: ${DEFAULT-VALUE})")
+    int framesPerCall;
+
     @Option(names = "--no-resample", description = "refuse a WAV at another rate instead of resampling it")
     boolean noResample;
 
@@ -80,7 +85,8 @@ public final class VocodeCommand implements Callable<Integer> {
         }
         NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderConfig config = VocoderConfig.defaults(modelDir).withEta(eta).withRefineMomentum(refineMomentum.momentum);
+            VocoderConfig config = VocoderConfig.defaults(modelDir).withEta(eta).withRefineMomentum(refineMomentum.momentum)
+                    .withFramesPerCall(framesPerCall);
             if (refineRounds > 0) {
                 config = config.withRefineRounds(refineRounds);
             }

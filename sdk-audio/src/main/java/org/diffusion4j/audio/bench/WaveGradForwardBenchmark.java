@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
+import org.diffusion4j.audio.model.ChunkedForward;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.core.runtime.ConvolutionBackends;
@@ -23,8 +24,9 @@ import org.diffusion4j.core.random.NoiseSource;
  * CPU time per forward (all threads), which stays meaningful when other processes share the cores, and the
  * peak resident set during the runs ({@link ResidentMemory}).
  *
- * <p>Arguments: [warmups=3] [runs=15] [frames=74] [malloc=tuned|default]: see
- * {@link GlibcMalloc#applyMode}.
+ * <p>Arguments: [warmups=3] [runs=15] [frames=74] [malloc=tuned|default] [framesPerCall=0]: malloc, see
+ * {@link GlibcMalloc#applyMode}; framesPerCall &gt; 0 runs the forward in windows of that many frames
+ * ({@link ChunkedForward}), 0 as one whole forward.
  */
 public final class WaveGradForwardBenchmark {
 
@@ -35,11 +37,13 @@ public final class WaveGradForwardBenchmark {
         int warmups = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
         int frames = args.length > 2 ? Integer.parseInt(args[2]) : 74;
+        int framesPerCall = args.length > 4 ? Integer.parseInt(args[4]) : 0;
         System.out.println(GlibcMalloc.applyMode(args.length > 3 ? args[3] : "tuned")
                 + ", intra-op threads " + System.getProperty("ai.djl.pytorch.num_threads", "(libtorch default)"));
         System.out.println(ConvolutionBackends.applyNnpackProperty()); // as the samples CLI
-        if (runs < 1 || warmups < 0 || frames < 1) {
-            throw new IllegalArgumentException("expected warmups >= 0, runs >= 1, frames >= 1; got " + Arrays.toString(args));
+        if (runs < 1 || warmups < 0 || frames < 1 || framesPerCall < 0) {
+            throw new IllegalArgumentException("expected warmups >= 0, runs >= 1, frames >= 1, framesPerCall >= 0; got "
+                    + Arrays.toString(args));
         }
         WaveGradConfig cfg = WaveGradConfig.base();
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -65,7 +69,9 @@ public final class WaveGradForwardBenchmark {
                             NativeArrays.copyOf(step, mel, new Shape(1, cfg.nMels(), frames)));
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
-                    NDArray out = model.forward(ps, inputs, false).head();
+                    NDArray out = framesPerCall > 0
+                            ? new ChunkedForward(model, framesPerCall).forward(ps, inputs.get(0), inputs.get(1), inputs.get(2))
+                            : model.forward(ps, inputs, false).head();
                     float[] host = out.toFloatArray(); // materialise: libtorch CPU ops are synchronous, but be explicit
                     long t1 = System.nanoTime();
                     long c1 = os.getProcessCpuTime();
@@ -81,8 +87,9 @@ public final class WaveGradForwardBenchmark {
             double[] sorted = ms.clone();
             Arrays.sort(sorted);
             double median = runs % 2 == 1 ? sorted[runs / 2] : (sorted[runs / 2 - 1] + sorted[runs / 2]) / 2;
-            System.out.printf("engine %s %s, %d samples (%d frames), %d parameters%n", Engine.getInstance().getEngineName(),
-                    Engine.getInstance().getVersion(), samples, frames, model.parameterCount());
+            System.out.printf("engine %s %s, %d samples (%d frames), %d parameters, %s%n", Engine.getInstance().getEngineName(),
+                    Engine.getInstance().getVersion(), samples, frames, model.parameterCount(),
+                    framesPerCall > 0 ? "windows of " + framesPerCall + " frames" : "one whole forward");
             System.out.printf("runs (ms): %s%n", Arrays.toString(Arrays.stream(ms).map(v -> Math.round(v * 10) / 10.0).toArray()));
             double[] cpuSorted = cpuMs.clone();
             Arrays.sort(cpuSorted);

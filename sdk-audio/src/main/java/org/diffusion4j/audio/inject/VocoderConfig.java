@@ -4,13 +4,16 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
+import org.diffusion4j.audio.vocode.WaveGradVocoder;
 
 /**
  * The configuration value of a vocoder: the model folder ({@code VocoderModel.load}), the step-noise scale η of
  * its sampler (1 = DDPM, lmnt's), the Griffin-Lim iterations of the baseline bound beside it, and the rounds of
- * the {@code MelConsistencyRefiner} bound with it and its momentum.
+ * the {@code MelConsistencyRefiner} bound with it and its momentum, and the mel frames each network call of the vocoder
+ * produces at most (longer inputs run in windows with the same output: {@code ChunkedForward}).
  */
-public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds, double refineMomentum) {
+public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds, double refineMomentum,
+                            int framesPerCall) {
 
     public VocoderConfig {
         Objects.requireNonNull(modelDir, "modelDir");
@@ -26,26 +29,37 @@ public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations,
         if (!(refineMomentum >= 0 && refineMomentum < 1)) {
             throw new IllegalArgumentException("refineMomentum: expected a value in [0, 1), got " + refineMomentum);
         }
+        if (framesPerCall < 1) {
+            throw new IllegalArgumentException("framesPerCall: expected >= 1, got " + framesPerCall);
+        }
     }
 
-    /** lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds with momentum 0.9. */
+    /**
+     * lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds with momentum 0.9,
+     * {@link WaveGradVocoder#DEFAULT_FRAMES_PER_CALL} frames per network call.
+     */
     public static VocoderConfig defaults(Path modelDir) {
-        return new VocoderConfig(modelDir, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM);
+        return new VocoderConfig(modelDir, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM,
+                WaveGradVocoder.DEFAULT_FRAMES_PER_CALL);
     }
 
     public VocoderConfig withEta(double value) {
-        return new VocoderConfig(modelDir, value, griffinLimIterations, refineRounds, refineMomentum);
+        return new VocoderConfig(modelDir, value, griffinLimIterations, refineRounds, refineMomentum, framesPerCall);
     }
 
     public VocoderConfig withGriffinLimIterations(int value) {
-        return new VocoderConfig(modelDir, eta, value, refineRounds, refineMomentum);
+        return new VocoderConfig(modelDir, eta, value, refineRounds, refineMomentum, framesPerCall);
     }
 
     public VocoderConfig withRefineRounds(int value) {
-        return new VocoderConfig(modelDir, eta, griffinLimIterations, value, refineMomentum);
+        return new VocoderConfig(modelDir, eta, griffinLimIterations, value, refineMomentum, framesPerCall);
     }
 
     public VocoderConfig withRefineMomentum(double value) {
-        return new VocoderConfig(modelDir, eta, griffinLimIterations, refineRounds, value);
+        return new VocoderConfig(modelDir, eta, griffinLimIterations, refineRounds, value, framesPerCall);
+    }
+
+    public VocoderConfig withFramesPerCall(int value) {
+        return new VocoderConfig(modelDir, eta, griffinLimIterations, refineRounds, refineMomentum, value);
     }
 }

@@ -143,6 +143,44 @@ public record WaveGradConfig(int nMels, int hop, int[] upFactors, int[] upChanne
         return i == 0 ? firstDownChannels : downChannels[i - 1];
     }
 
+    /**
+     * An upper bound R on the network's reach: the output at sample p depends only on the input samples in
+     * [p − R, p + R] and the mel frames that hold them, given that the input starts on a multiple of the hop (every
+     * resampling grid then falls on the same samples). {@link ChunkedForward} relies on it.
+     *
+     * <p>Every layer widens the dependence by its reach at its own rate r (samples per position) and the bound is the sum
+     * over all layers, every path through the network being a subset of them: a k-wide conv with dilation d reaches
+     * d·(k − 1)/2·r either side; nearest upsampling by f from rate r_in to r_out = r_in/f reads a position up to
+     * r_in − r_out samples earlier (output j reads input ⌊j/f⌋); keeping every f-th sample reads exactly the sample at
+     * the same position. Upsampling path: first_conv (3 wide at the hop), each UBlock's resampling and its four 3-wide
+     * convs, last_conv (3 wide at rate 1). Downsampling path: the 5-wide input conv, each DBlock's three 3-wide convs
+     * (dilations 1, 2, 4) at its output rate, and each FiLM's two 3-wide convs at its rate. For lmnt's factors
+     * (5, 5, 3, 2, 2) and dilations that is 1,843 samples: 6.1 frames of hop 300.
+     */
+    public int reachSamples() {
+        long reach = hop;                                   // first_conv: ±1 mel frame
+        int rate = hop;
+        for (int i = 0; i < upFactors.length; i++) {
+            int out = rate / upFactors[i];
+            reach += rate - out;                            // nearest upsampling
+            for (int d : upDilations[i]) {
+                reach += (long) d * out;                    // 3-wide conv, dilation d
+            }
+            rate = out;
+        }
+        reach += 1;                                         // last_conv
+        reach += 2;                                         // the 5-wide input conv
+        rate = 1;
+        for (int level = 0; level < upFactors.length; level++) {
+            reach += 2L * rate;                             // FiLM at this level: two 3-wide convs
+            if (level + 1 < upFactors.length) {
+                rate *= downFactor(level + 1);
+                reach += (1 + 2 + 4) * (long) rate;         // DBlock: 3-wide convs with dilations 1, 2, 4
+            }
+        }
+        return Math.toIntExact(reach);
+    }
+
     @Override
     public int[] upFactors() {
         return upFactors.clone();

@@ -17,6 +17,9 @@ import org.diffusion4j.core.model.Denoiser;
  *
  * <p>Shapes: xt [N, T] or [N, 1, T]; t int [N] with values in [0, steps); cond = NDList(mel [N, nMels, F]).
  * The output is ε̂ with xt's shape.
+ *
+ * <p>An inference adapter built with {@code framesPerCall > 0} runs the network over long inputs a window of frames at a
+ * time ({@link ChunkedForward}): the same ε̂ up to float rounding, with memory bounded by the window.
  */
 public final class WaveGradDenoiser implements Denoiser {
 
@@ -24,12 +27,29 @@ public final class WaveGradDenoiser implements Denoiser {
     private final ParameterStore parameterStore;
     private final boolean training;
     private final float[] levels;
+    private final ChunkedForward chunked;
 
+    /** An adapter that runs every call as one whole forward. */
     public WaveGradDenoiser(WaveGrad model, ParameterStore parameterStore, double[] betas, boolean training) {
         this.model = Objects.requireNonNull(model, "model");
         this.parameterStore = Objects.requireNonNull(parameterStore, "parameterStore");
         this.training = training;
         this.levels = noiseLevels(betas);
+        this.chunked = null;
+    }
+
+    /**
+     * An inference adapter whose network calls produce at most {@code framesPerCall} mel frames each
+     * ({@link ChunkedForward}).
+     *
+     * @param framesPerCall ≥ 1
+     */
+    public WaveGradDenoiser(WaveGrad model, ParameterStore parameterStore, double[] betas, int framesPerCall) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.parameterStore = Objects.requireNonNull(parameterStore, "parameterStore");
+        this.training = false;
+        this.levels = noiseLevels(betas);
+        this.chunked = new ChunkedForward(model, framesPerCall);
     }
 
     /** √ᾱ_t for each step t of a beta schedule; betas must lie in (0, 1). */
@@ -69,7 +89,8 @@ public final class WaveGradDenoiser implements Denoiser {
             lv[i] = levels[(int) idx[i]];
         }
         NDArray level = xt.getManager().create(lv, new Shape(idx.length)).toType(xt.getDataType(), false);
-        NDArray eps = model.forward(parameterStore, new NDList(xt, level, cond.head()), training).head();
+        NDArray eps = chunked != null ? chunked.forward(parameterStore, xt, level, cond.head())
+                : model.forward(parameterStore, new NDList(xt, level, cond.head()), training).head();
         return eps.reshape(xt.getShape());
     }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.Objects;
 import java.util.Optional;
+import org.diffusion4j.audio.model.ChunkedForward;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradDenoiser;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
@@ -39,15 +40,23 @@ import org.diffusion4j.core.schedule.NoiseSchedule;
  * the project's trained vocoders η &lt; 1 is worse on every metric (docs/benchmarks.md, "Step noise"): the network
  * relies on the fresh noise to correct a start that is pure noise while a short schedule expects part signal.
  * The same seed gives the same audio (core's NoiseSource). Not thread-safe (one DJL forward at a time).
+ *
+ * <p>Each network call produces at most {@code framesPerCall} mel frames ({@link ChunkedForward}): a long input runs
+ * in windows with enough context that the output is the whole forward's up to float rounding, so the memory a call
+ * needs is set by the window, not by the length of the input.
  */
 public final class WaveGradVocoder {
+
+    /** Frames per network call unless told otherwise: about 1.7 s at hop 300 and 22.05 kHz. */
+    public static final int DEFAULT_FRAMES_PER_CALL = 128;
 
     private final WaveGrad model;
     private final NDManager manager;
     private final double eta;
+    private final int framesPerCall;
 
     /**
-     * A vocoder with lmnt's sampler (η = 1).
+     * A vocoder with lmnt's sampler (η = 1) and {@link #DEFAULT_FRAMES_PER_CALL} frames per network call.
      *
      * @param manager where the model's parameters live; each call works in a sub-manager of it
      */
@@ -56,20 +65,40 @@ public final class WaveGradVocoder {
     }
 
     /**
+     * A vocoder with {@link #DEFAULT_FRAMES_PER_CALL} frames per network call.
+     *
      * @param manager where the model's parameters live; each call works in a sub-manager of it
      * @param eta     step-noise scale η ∈ [0, 1]: 1 = DDPM (lmnt), 0 = deterministic DDIM
      */
     public WaveGradVocoder(WaveGrad model, NDManager manager, double eta) {
+        this(model, manager, eta, DEFAULT_FRAMES_PER_CALL);
+    }
+
+    /**
+     * @param manager       where the model's parameters live; each call works in a sub-manager of it
+     * @param eta           step-noise scale η ∈ [0, 1]: 1 = DDPM (lmnt), 0 = deterministic DDIM
+     * @param framesPerCall mel frames each network call produces at most (≥ 1); longer inputs run in windows
+     */
+    public WaveGradVocoder(WaveGrad model, NDManager manager, double eta, int framesPerCall) {
         this.model = Objects.requireNonNull(model, "model");
         this.manager = Objects.requireNonNull(manager, "manager");
         checkEta(eta);
         this.eta = eta;
+        if (framesPerCall < 1) {
+            throw new IllegalArgumentException("framesPerCall: expected >= 1, got " + framesPerCall);
+        }
+        this.framesPerCall = framesPerCall;
     }
 
     private static void checkEta(double eta) {
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("eta: expected a value in [0, 1], got " + eta);
         }
+    }
+
+    /** Mel frames each network call produces at most. */
+    public int framesPerCall() {
+        return framesPerCall;
     }
 
     /** The step-noise scale η this vocoder samples with. */
@@ -153,7 +182,8 @@ public final class WaveGradVocoder {
         int samples = frames * model.config().hop();
         try (NDManager scope = manager.newSubManager()) {
             NDArray mel = scope.create(flat, new Shape(n, bands, frames));
-            WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(), false);
+            WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(),
+                    framesPerCall);
             SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel)).build();
             Optional<MelEnergyPrior> prior = model.config().energyPrior();
             NDArray audio;

@@ -30,7 +30,7 @@ class VocoderModuleTest {
     void bindsTheShippedModelAndEverythingOnItsRecipeAsSingletons() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             VocoderConfig config = VocoderConfig.defaults(SHIPPED).withEta(0.5).withRefineRounds(12).withGriffinLimIterations(3)
-                    .withRefineMomentum(0.5);
+                    .withRefineMomentum(0.5).withFramesPerCall(4);
             Injector injector = Guice.createInjector(new VocoderModule(config, manager));
             VocoderModel model = injector.getInstance(VocoderModel.class);
             assertSame(model, injector.getInstance(VocoderModel.class));
@@ -43,6 +43,7 @@ class VocoderModuleTest {
             assertSame(vocoder, injector.getInstance(WaveGradVocoder.class));
             assertSame(model.model(), vocoder.model());
             assertEquals(0.5, vocoder.eta());
+            assertEquals(4, vocoder.framesPerCall());
             assertEquals(12, injector.getInstance(MelConsistencyRefiner.class).rounds());
             assertEquals(0.5, injector.getInstance(MelConsistencyRefiner.class).momentum());
             injector.getInstance(MelConsistencyRefiner.class).recipe().requireSameAs(model.recipe(), "bound refiner");
@@ -51,7 +52,7 @@ class VocoderModuleTest {
             float[] clip = Arrays.copyOf(WavReader.read(Path.of("data", "espeak-30", "hs036.wav")).samples(), 3_000);
             float[][] mel = injector.getInstance(MelSpectrogram.class).compute(clip);
             float[] bound = vocoder.vocode(mel, model.schedule(6), 4);
-            float[] plain = new WaveGradVocoder(model.model(), manager, 0.5).vocode(mel, model.schedule(6), 4);
+            float[] plain = new WaveGradVocoder(model.model(), manager, 0.5, 4).vocode(mel, model.schedule(6), 4);
             assertArrayEquals(plain, bound);
             assertArrayEquals(new GriffinLim(model.recipe(), 3, GriffinLim.DEFAULT_MOMENTUM).reconstruct(mel, 1),
                     injector.getInstance(GriffinLim.class).reconstruct(mel, 1));
@@ -90,6 +91,8 @@ class VocoderModuleTest {
         assertTrue(e.getMessage().contains("griffinLimIterations") && e.getMessage().contains("-2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withRefineMomentum(1.0));
         assertTrue(e.getMessage().contains("refineMomentum") && e.getMessage().contains("1.0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withFramesPerCall(0));
+        assertEquals("framesPerCall: expected >= 1, got 0", e.getMessage());
         assertThrows(NullPointerException.class, () -> new VocoderModule(null, null));
     }
 }

@@ -317,6 +317,25 @@ class WaveGradVocoderTest {
         }
     }
 
+    /**
+     * Windows of a few frames give the audio of one whole forward per step: the same noise, and ε̂ equal to float
+     * round-off, through every step of a 6-step schedule (the clamp can only shrink a difference).
+     */
+    @Test
+    void windowedNetworkCallsGiveTheSameAudio() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad model = tinyModel(m);
+            float[][][] mels = {mel(40), mel(40)};
+            float[][] whole = new WaveGradVocoder(model, m, 1.0, 40).vocodeBatch(mels, InferenceSchedule.ivanvovk6(), 5);
+            float[][] windows = new WaveGradVocoder(model, m, 1.0, 3).vocodeBatch(mels, InferenceSchedule.ivanvovk6(), 5);
+            for (int i = 0; i < whole.length; i++) {
+                assertArrayEquals(whole[i], windows[i], 1e-4f, "clip " + i);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradVocoder(model, m, 1.0, 0));
+            assertEquals("framesPerCall: expected >= 1, got 0", e.getMessage());
+        }
+    }
+
     @Test
     void everyIntermediateSampleIsClamped() {
         try (NDManager m = NDManager.newBaseManager()) {
