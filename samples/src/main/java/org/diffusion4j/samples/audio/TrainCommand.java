@@ -98,9 +98,11 @@ public final class TrainCommand implements Callable<Integer> {
         if (noiseLevelScale != null) {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }
-        WaveGradTraining.Options o = new WaveGradTraining.Options(data, runDir, cfg, steps, batch, cropFrames, seed,
-                learningRate, warmup, ema, checkpointEvery, allowResample, lowNoiseFraction, lrDecay.fromOrNone(steps), filmInit,
-                priorStdMin, spectralLossWeight);
+        WaveGradTraining.Options o = WaveGradTraining.Options.builder(data, runDir).network(cfg).steps(steps).batchSize(batch)
+                .cropFrames(cropFrames).seed(seed).learningRate(learningRate).warmupSteps(warmup).emaDecay(ema)
+                .checkpointEvery(checkpointEvery).allowResample(allowResample).lowNoiseFraction(lowNoiseFraction)
+                .lrDecayFrom(lrDecay.fromOrNone(steps)).filmInit(filmInit).priorStdMin(priorStdMin)
+                .spectralLossWeight(spectralLossWeight).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

@@ -71,10 +71,13 @@ public final class TextTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingSettings d = TrainingSettings.defaults(runDir);
-        TrainingSettings s = new TrainingSettings(runDir, seed, steps, batch, lr, d.warmupSteps(), d.emaDecay(),
-                checkpointEvery, minCount == null ? d.minCount() : minCount, length, d.embeddingDim(), hidden, layers, d.heads(), d.dropout(),
-                lrDecay.fromOrNone(steps));
+        TrainingSettings.Builder settings = TrainingSettings.builder(runDir).seed(seed).steps(steps).batchSize(batch)
+                .learningRate(lr).checkpointEvery(checkpointEvery).sequenceLength(length).hiddenSize(hidden).layers(layers)
+                .lrDecayFrom(lrDecay.fromOrNone(steps));
+        if (minCount != null) {
+            settings.minCount(minCount);
+        }
+        TrainingSettings s = settings.build();
         List<String> texts = data == null ? E2eCorpus.load(E2eCorpus.Split.TRAIN).texts() : readSentences(data);
         try (NDManager manager = NDManager.newBaseManager();
              Tokenizer tok = tokenizer == null ? new WhitespaceTokenizer() : HuggingFaceJsonTokenizer.load(tokenizer)) {

@@ -79,39 +79,6 @@ public final class WaveGradTraining {
                           int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom,
                           FilmInit filmInit, double priorStdMin, double spectralLossWeight) {
 
-        /** Options without the auxiliary spectral loss ({@code spectralLossWeight} 0, WaveGrad's loss alone). */
-        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
-                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
-                       boolean allowResample, double lowNoiseFraction, long lrDecayFrom, FilmInit filmInit,
-                       double priorStdMin) {
-            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
-                    checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit, priorStdMin, 0);
-        }
-
-        /** Options with WaveGrad's N(0, I) noise ({@code priorStdMin} 0). */
-        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
-                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
-                       boolean allowResample, double lowNoiseFraction, long lrDecayFrom, FilmInit filmInit) {
-            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
-                    checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit, 0);
-        }
-
-        /** Options with zeroed FiLM scales at the start ({@link FilmInit#ZERO_SCALE}). */
-        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
-                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
-                       boolean allowResample, double lowNoiseFraction, long lrDecayFrom) {
-            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
-                    checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, FilmInit.ZERO_SCALE);
-        }
-
-        /** Options with a constant learning rate after the warm-up. */
-        public Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize, int cropFrames,
-                       long seed, double learningRate, int warmupSteps, double emaDecay, int checkpointEvery,
-                       boolean allowResample, double lowNoiseFraction) {
-            this(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps, emaDecay,
-                    checkpointEvery, allowResample, lowNoiseFraction, -1);
-        }
-
         public Options {
             Objects.requireNonNull(trainList, "trainList");
             Objects.requireNonNull(runDir, "runDir");
@@ -152,14 +119,139 @@ public final class WaveGradTraining {
             }
         }
 
-        /** These options with another weight of the auxiliary spectral loss ({@link WaveGradObjective}). */
-        public Options withSpectralLossWeight(double weight) {
-            return new Options(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate, warmupSteps,
-                    emaDecay, checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit, priorStdMin, weight);
+        /**
+         * A builder starting from {@link #defaults}: lmnt's settings on the small network (20,000 steps, batch 8,
+         * 24-frame crops, seed 0, Adam 2e-4 after a 200-step warm-up, EMA 0.995, a checkpoint every 50 steps, no
+         * resampling of the data, WaveGrad's level distribution, constant learning rate, zeroed FiLM scales, N(0, I)
+         * noise, no spectral loss).
+         */
+        public static Builder builder(Path trainList, Path runDir) {
+            return new Builder(trainList, runDir);
         }
 
         public static Options defaults(Path trainList, Path runDir) {
-            return new Options(trainList, runDir, WaveGradConfig.small(), 20_000, 8, 24, 0, 2e-4, 200, 0.995, 50, false, 0);
+            return builder(trainList, runDir).build();
+        }
+
+        /** A builder holding these options. */
+        public Builder toBuilder() {
+            return new Builder(trainList, runDir).network(network).steps(steps).batchSize(batchSize).cropFrames(cropFrames)
+                    .seed(seed).learningRate(learningRate).warmupSteps(warmupSteps).emaDecay(emaDecay)
+                    .checkpointEvery(checkpointEvery).allowResample(allowResample).lowNoiseFraction(lowNoiseFraction)
+                    .lrDecayFrom(lrDecayFrom).filmInit(filmInit).priorStdMin(priorStdMin)
+                    .spectralLossWeight(spectralLossWeight);
+        }
+
+        /** Options one setting at a time; {@link #build} checks them all. */
+        public static final class Builder {
+            private final Path trainList;
+            private final Path runDir;
+            private WaveGradConfig network = WaveGradConfig.small();
+            private long steps = 20_000;
+            private int batchSize = 8;
+            private int cropFrames = 24;
+            private long seed;
+            private double learningRate = 2e-4;
+            private int warmupSteps = 200;
+            private double emaDecay = 0.995;
+            private int checkpointEvery = 50;
+            private boolean allowResample;
+            private double lowNoiseFraction;
+            private long lrDecayFrom = -1;
+            private FilmInit filmInit = FilmInit.ZERO_SCALE;
+            private double priorStdMin;
+            private double spectralLossWeight;
+
+            private Builder(Path trainList, Path runDir) {
+                this.trainList = trainList;
+                this.runDir = runDir;
+            }
+
+            public Builder network(WaveGradConfig v) {
+                network = v;
+                return this;
+            }
+
+            public Builder steps(long v) {
+                steps = v;
+                return this;
+            }
+
+            public Builder batchSize(int v) {
+                batchSize = v;
+                return this;
+            }
+
+            public Builder cropFrames(int v) {
+                cropFrames = v;
+                return this;
+            }
+
+            public Builder seed(long v) {
+                seed = v;
+                return this;
+            }
+
+            public Builder learningRate(double v) {
+                learningRate = v;
+                return this;
+            }
+
+            public Builder warmupSteps(int v) {
+                warmupSteps = v;
+                return this;
+            }
+
+            public Builder emaDecay(double v) {
+                emaDecay = v;
+                return this;
+            }
+
+            public Builder checkpointEvery(int v) {
+                checkpointEvery = v;
+                return this;
+            }
+
+            /** Resample clips at another rate to the recipe's (with a warning) instead of refusing them. */
+            public Builder allowResample(boolean v) {
+                allowResample = v;
+                return this;
+            }
+
+            /** Fraction of each batch whose levels are drawn log-uniform in the noise variance (low noise). */
+            public Builder lowNoiseFraction(double v) {
+                lowNoiseFraction = v;
+                return this;
+            }
+
+            /** −1 for a constant learning rate after the warm-up, else the step from which it decays linearly to 0. */
+            public Builder lrDecayFrom(long v) {
+                lrDecayFrom = v;
+                return this;
+            }
+
+            public Builder filmInit(FilmInit v) {
+                filmInit = v;
+                return this;
+            }
+
+            /** 0 for WaveGrad's N(0, I) noise, a floor in (0, 1] for PriorGrad's prior fitted at the start. */
+            public Builder priorStdMin(double v) {
+                priorStdMin = v;
+                return this;
+            }
+
+            /** Weight of the auxiliary spectral loss ({@link WaveGradObjective}); 0 for WaveGrad's loss alone. */
+            public Builder spectralLossWeight(double v) {
+                spectralLossWeight = v;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate,
+                        warmupSteps, emaDecay, checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit,
+                        priorStdMin, spectralLossWeight);
+            }
         }
     }
 
@@ -388,10 +480,7 @@ public final class WaveGradTraining {
         List<float[][]> mels = new ArrayList<>();
         dataset.items().forEach(it -> mels.add(it.mel()));
         MelEnergyPrior prior = MelEnergyPrior.fit(mels, dataset.melSpectrogram().recipe(), o.priorStdMin());
-        return new Options(o.trainList(), o.runDir(), o.network().toBuilder().prior(prior).build(), o.steps(),
-                o.batchSize(), o.cropFrames(), o.seed(), o.learningRate(), o.warmupSteps(), o.emaDecay(),
-                o.checkpointEvery(), o.allowResample(), o.lowNoiseFraction(), o.lrDecayFrom(), o.filmInit(), 0,
-                o.spectralLossWeight());
+        return o.toBuilder().network(o.network().toBuilder().prior(prior).build()).priorStdMin(0).build();
     }
 
     /**
@@ -428,14 +517,23 @@ public final class WaveGradTraining {
             System.err.println("usage: WaveGradTraining TRAIN_LIST RUN_DIR [steps] [batch] [cropFrames] [seed] [checkpointEvery]");
             System.exit(2);
         }
-        Options d = Options.defaults(Path.of(args[0]), Path.of(args[1]));
-        Options o = new Options(d.trainList(), d.runDir(), d.network(),
-                args.length > 2 ? Long.parseLong(args[2]) : d.steps(),
-                args.length > 3 ? Integer.parseInt(args[3]) : d.batchSize(),
-                args.length > 4 ? Integer.parseInt(args[4]) : d.cropFrames(),
-                args.length > 5 ? Long.parseLong(args[5]) : d.seed(), d.learningRate(), d.warmupSteps(), d.emaDecay(),
-                args.length > 6 ? Integer.parseInt(args[6]) : d.checkpointEvery(), d.allowResample(),
-                d.lowNoiseFraction());
+        Options.Builder b = Options.builder(Path.of(args[0]), Path.of(args[1]));
+        if (args.length > 2) {
+            b.steps(Long.parseLong(args[2]));
+        }
+        if (args.length > 3) {
+            b.batchSize(Integer.parseInt(args[3]));
+        }
+        if (args.length > 4) {
+            b.cropFrames(Integer.parseInt(args[4]));
+        }
+        if (args.length > 5) {
+            b.seed(Long.parseLong(args[5]));
+        }
+        if (args.length > 6) {
+            b.checkpointEvery(Integer.parseInt(args[6]));
+        }
+        Options o = b.build();
         try (NDManager manager = NDManager.newBaseManager()) {
             run(o, manager, System.out);
         }

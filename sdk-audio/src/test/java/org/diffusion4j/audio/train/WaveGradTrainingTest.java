@@ -50,7 +50,8 @@ class WaveGradTrainingTest {
     }
 
     private WaveGradTraining.Options options(Path run, WaveGradConfig network, long steps, double learningRate) {
-        return new WaveGradTraining.Options(TRAIN, run, network, steps, 2, 4, 7, learningRate, 3, 0.9, 2, false, 0);
+        return WaveGradTraining.Options.builder(TRAIN, run).network(network).steps(steps).batchSize(2).cropFrames(4).seed(7)
+                .learningRate(learningRate).warmupSteps(3).emaDecay(0.9).checkpointEvery(2).build();
     }
 
     /** A run trained for 2 steps in {@code dir/run}, its log discarded. */
@@ -126,8 +127,7 @@ class WaveGradTrainingTest {
         try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)) {
             Path run = dir.resolve("prior");
-            WaveGradTraining.Options withPrior = new WaveGradTraining.Options(TRAIN, run, micro(), 2, 2, 4, 7, 2e-4, 3,
-                    0.9, 2, false, 0, -1, WaveGradTraining.FilmInit.ZERO_SCALE, 0.1);
+            WaveGradTraining.Options withPrior = options(run, micro(), 2, 2e-4).toBuilder().priorStdMin(0.1).build();
             assertEquals(2, WaveGradTraining.run(withPrior, m, out));
             WaveGrad trained = WaveGradCheckpoint.load(run.resolve("model"), m, MelRecipe.wavegrad(22050));
             MelEnergyPrior prior = trained.config().energyPrior().orElseThrow();
@@ -142,8 +142,7 @@ class WaveGradTrainingTest {
                     () -> WaveGradTraining.run(resumedPlain, m, out, true));
             assertTrue(e.getMessage().startsWith("network: the run in") && e.getMessage().contains("prior="), e.getMessage());
             IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                    () -> new WaveGradTraining.Options(TRAIN, run, micro(), 2, 2, 4, 7, 2e-4, 3, 0.9, 2, false, 0, -1,
-                            WaveGradTraining.FilmInit.ZERO_SCALE, 1.5));
+                    () -> options(run, micro(), 2, 2e-4).toBuilder().priorStdMin(1.5).build());
             assertTrue(bad.getMessage().startsWith("priorStdMin"), bad.getMessage());
         }
     }
@@ -156,20 +155,18 @@ class WaveGradTrainingTest {
             var plain = new WaveGradTraining.ObjectiveSettings(0, 0);
             assertEquals(plain, WaveGradTraining.readObjectiveSettings(run));
             WaveGradTraining.Options d = options(run, 3);
-            WaveGradTraining.Options lowNoise = new WaveGradTraining.Options(d.trainList(), run, d.network(), 3,
-                    d.batchSize(), d.cropFrames(), d.seed(), d.learningRate(), d.warmupSteps(), d.emaDecay(),
-                    d.checkpointEvery(), false, 0.5);
+            WaveGradTraining.Options lowNoise = d.toBuilder().lowNoiseFraction(0.5).build();
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> WaveGradTraining.run(lowNoise, m, out));
             assertTrue(e.getMessage().startsWith("lowNoiseFraction: the run in") && e.getMessage().contains("0.0")
                     && e.getMessage().contains("0.5"), e.getMessage());
-            WaveGradTraining.Options spectral = d.withSpectralLossWeight(0.25);
+            WaveGradTraining.Options spectral = d.toBuilder().spectralLossWeight(0.25).build();
             e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> WaveGradTraining.run(spectral, m, out));
             assertTrue(e.getMessage().startsWith("spectralLossWeight: the run in") && e.getMessage().contains("0.0")
                     && e.getMessage().contains("0.25"), e.getMessage());
             assertEquals(plain, WaveGradTraining.readObjectiveSettings(run), "the refusals leave the record as it was");
-            assertEquals(3, WaveGradTraining.run(lowNoise.withSpectralLossWeight(0.25), m, out, true));
+            assertEquals(3, WaveGradTraining.run(lowNoise.toBuilder().spectralLossWeight(0.25).build(), m, out, true));
             assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0.25), WaveGradTraining.readObjectiveSettings(run));
         }
     }
@@ -189,15 +186,14 @@ class WaveGradTrainingTest {
     @Test
     void aLearningRateDecayEndsAtZeroOnTheRunsLastStep() {
         WaveGradTraining.Options constant = options(dir.resolve("run"), 100);
-        WaveGradTraining.Options o = new WaveGradTraining.Options(TRAIN, constant.runDir(), micro(), 100, 2, 4, 7, 2e-4,
-                3, 0.9, 2, false, 0, 60);
+        WaveGradTraining.Options o = constant.toBuilder().network(micro()).lrDecayFrom(60).build();
         TrainerConfig c = WaveGradTraining.trainerConfig(o);
         assertEquals(2e-4, c.learningRateAt(59), 1e-18);
         assertEquals(2e-4 * 10 / 40, c.learningRateAt(90), 1e-18);
         assertTrue(c.decayedToZeroAt(100) && !c.decayedToZeroAt(99));
         assertEquals(2e-4, WaveGradTraining.trainerConfig(constant).learningRateAt(1_000_000), 0.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradTraining.Options(
-                TRAIN, constant.runDir(), micro(), 100, 2, 4, 7, 2e-4, 3, 0.9, 2, false, 0, 100));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> constant.toBuilder().lrDecayFrom(100).build());
         assertTrue(e.getMessage().startsWith("lrDecayFrom:") && e.getMessage().contains("100"), e.getMessage());
     }
 
@@ -236,8 +232,8 @@ class WaveGradTrainingTest {
             Map<WaveGradTraining.FilmInit, WaveGrad> start = new EnumMap<>(WaveGradTraining.FilmInit.class);
             for (WaveGradTraining.FilmInit init : WaveGradTraining.FilmInit.values()) {
                 Path run = dir.resolve(init.name());
-                WaveGradTraining.run(new WaveGradTraining.Options(TRAIN, run, micro(), 1, 2, 4, 7, 1e-12, 0, 0.9, 1, false,
-                        0, -1, init), m, out);
+                WaveGradTraining.run(options(run, micro(), 1, 1e-12).toBuilder().warmupSteps(0).checkpointEvery(1)
+                        .filmInit(init).build(), m, out);
                 start.put(init, WaveGradCheckpoint.load(run.resolve("model"), m, MelRecipe.wavegrad(22050)));
             }
             Map<String, Parameter> zero = start.get(WaveGradTraining.FilmInit.ZERO_SCALE).parameters();

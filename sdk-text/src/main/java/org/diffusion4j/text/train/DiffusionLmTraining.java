@@ -348,14 +348,14 @@ public final class DiffusionLmTraining {
             a.put(args[i].substring(2), args[i + 1]);
         }
         TrainingSettings d = TrainingSettings.defaults(Path.of(a.getOrDefault("run-dir", "runs/text")));
-        TrainingSettings s = new TrainingSettings(d.runDir(), Long.parseLong(a.getOrDefault("seed", "" + d.seed())),
-                Long.parseLong(a.getOrDefault("steps", "" + d.steps())),
-                Integer.parseInt(a.getOrDefault("batch", "" + d.batchSize())),
-                Double.parseDouble(a.getOrDefault("lr", "" + d.learningRate())), d.warmupSteps(), d.emaDecay(),
-                Integer.parseInt(a.getOrDefault("checkpoint-every", "" + d.checkpointEvery())), d.minCount(),
-                Integer.parseInt(a.getOrDefault("length", "" + d.sequenceLength())), d.embeddingDim(),
-                Integer.parseInt(a.getOrDefault("hidden", "" + d.hiddenSize())),
-                Integer.parseInt(a.getOrDefault("layers", "" + d.layers())), d.heads(), d.dropout());
+        TrainingSettings s = d.toBuilder().seed(Long.parseLong(a.getOrDefault("seed", "" + d.seed())))
+                .steps(Long.parseLong(a.getOrDefault("steps", "" + d.steps())))
+                .batchSize(Integer.parseInt(a.getOrDefault("batch", "" + d.batchSize())))
+                .learningRate(Double.parseDouble(a.getOrDefault("lr", "" + d.learningRate())))
+                .checkpointEvery(Integer.parseInt(a.getOrDefault("checkpoint-every", "" + d.checkpointEvery())))
+                .sequenceLength(Integer.parseInt(a.getOrDefault("length", "" + d.sequenceLength())))
+                .hiddenSize(Integer.parseInt(a.getOrDefault("hidden", "" + d.hiddenSize())))
+                .layers(Integer.parseInt(a.getOrDefault("layers", "" + d.layers()))).build();
         return s;
     }
 }

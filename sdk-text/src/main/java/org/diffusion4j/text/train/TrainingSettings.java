@@ -29,14 +29,6 @@ public record TrainingSettings(Path runDir, long seed, long steps, int batchSize
         double emaDecay, int checkpointEvery, int minCount, int sequenceLength, int embeddingDim, int hiddenSize,
         int layers, int heads, float dropout, long lrDecayFrom) {
 
-    /** Settings with a constant learning rate after warm-up. */
-    public TrainingSettings(Path runDir, long seed, long steps, int batchSize, double learningRate, int warmupSteps,
-            double emaDecay, int checkpointEvery, int minCount, int sequenceLength, int embeddingDim, int hiddenSize,
-            int layers, int heads, float dropout) {
-        this(runDir, seed, steps, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery, minCount,
-                sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, -1);
-    }
-
     public TrainingSettings {
         Objects.requireNonNull(runDir, "runDir");
         if (steps < 0) {
@@ -64,17 +56,137 @@ public record TrainingSettings(Path runDir, long seed, long steps, int batchSize
 
     /** The shipped run's settings in {@code runDir}. */
     public static TrainingSettings defaults(Path runDir) {
-        return new TrainingSettings(runDir, 102, 30_000, 64, 1e-3, 500, 0.999, 500, 10, 40, 16, 128, 2, 4, 0.1f);
+        return builder(runDir).build();
+    }
+
+    /**
+     * A builder starting from {@link #defaults}: seed 102, 30,000 steps, batch 64, AdamW 1e-3 after a 500-step warm-up,
+     * EMA 0.999, a checkpoint every 500 steps, words seen more than 10 times, L = 40, d = 16, h = 128, 2 layers,
+     * 4 heads, dropout 0.1, a constant learning rate after the warm-up.
+     */
+    public static Builder builder(Path runDir) {
+        return new Builder(runDir);
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        return new Builder(runDir)
+                .seed(seed).steps(steps).batchSize(batchSize).learningRate(learningRate).warmupSteps(warmupSteps)
+                .emaDecay(emaDecay).checkpointEvery(checkpointEvery).minCount(minCount).sequenceLength(sequenceLength)
+                .embeddingDim(embeddingDim).hiddenSize(hiddenSize).layers(layers).heads(heads).dropout(dropout)
+                .lrDecayFrom(lrDecayFrom);
     }
 
     public TrainingSettings withSteps(long v) {
-        return new TrainingSettings(runDir, seed, v, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery,
-                minCount, sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, lrDecayFrom);
+        return toBuilder().steps(v).build();
     }
 
     /** These settings with the learning rate decaying linearly from step {@code from} to 0 at {@link #steps()}. */
     public TrainingSettings withLrDecayFrom(long from) {
-        return new TrainingSettings(runDir, seed, steps, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery,
-                minCount, sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, from);
+        return toBuilder().lrDecayFrom(from).build();
+    }
+
+    /** Settings one at a time; {@link #build} checks them all. */
+    public static final class Builder {
+        private final Path runDir;
+        private long seed = 102;
+        private long steps = 30_000;
+        private int batchSize = 64;
+        private double learningRate = 1e-3;
+        private int warmupSteps = 500;
+        private double emaDecay = 0.999;
+        private int checkpointEvery = 500;
+        private int minCount = 10;
+        private int sequenceLength = 40;
+        private int embeddingDim = 16;
+        private int hiddenSize = 128;
+        private int layers = 2;
+        private int heads = 4;
+        private float dropout = 0.1f;
+        private long lrDecayFrom = -1;
+
+        private Builder(Path runDir) {
+            this.runDir = runDir;
+        }
+
+        public Builder seed(long v) {
+            seed = v;
+            return this;
+        }
+
+        public Builder steps(long v) {
+            steps = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            batchSize = v;
+            return this;
+        }
+
+        public Builder learningRate(double v) {
+            learningRate = v;
+            return this;
+        }
+
+        public Builder warmupSteps(int v) {
+            warmupSteps = v;
+            return this;
+        }
+
+        public Builder emaDecay(double v) {
+            emaDecay = v;
+            return this;
+        }
+
+        public Builder checkpointEvery(int v) {
+            checkpointEvery = v;
+            return this;
+        }
+
+        public Builder minCount(int v) {
+            minCount = v;
+            return this;
+        }
+
+        public Builder sequenceLength(int v) {
+            sequenceLength = v;
+            return this;
+        }
+
+        public Builder embeddingDim(int v) {
+            embeddingDim = v;
+            return this;
+        }
+
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        public Builder layers(int v) {
+            layers = v;
+            return this;
+        }
+
+        public Builder heads(int v) {
+            heads = v;
+            return this;
+        }
+
+        public Builder dropout(float v) {
+            dropout = v;
+            return this;
+        }
+
+        public Builder lrDecayFrom(long v) {
+            lrDecayFrom = v;
+            return this;
+        }
+
+        public TrainingSettings build() {
+            return new TrainingSettings(runDir, seed, steps, batchSize, learningRate, warmupSteps, emaDecay, checkpointEvery,
+                    minCount, sequenceLength, embeddingDim, hiddenSize, layers, heads, dropout, lrDecayFrom);
+        }
     }
 }

@@ -25,7 +25,9 @@ class DiffusionLmTrainingTest {
 
     /** A tiny network; dropout 0 because DJL's dropout draws from libtorch's global generator, not the seed. */
     private static TrainingSettings tiny(Path dir, long steps) {
-        return new TrainingSettings(dir, 5, steps, 3, 1e-3, 0, 0.9, 2, 0, 8, 4, 16, 1, 2, 0f);
+        return TrainingSettings.builder(dir).seed(5).steps(steps).batchSize(3).learningRate(1e-3).warmupSteps(0).emaDecay(0.9)
+                .checkpointEvery(2).minCount(0).sequenceLength(8).embeddingDim(4).hiddenSize(16).layers(1).heads(2)
+                .dropout(0f).build();
     }
 
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
@@ -60,9 +62,7 @@ class DiffusionLmTrainingTest {
         try (NDManager m = NDManager.newBaseManager()) {
             new DiffusionLmTraining(tiny(dir, 2), QUIET).run(SENTENCES, m);
             TrainingSettings t = tiny(dir, 3);
-            TrainingSettings lower = new TrainingSettings(t.runDir(), t.seed(), t.steps(), t.batchSize(), 2.5e-4,
-                    t.warmupSteps(), t.emaDecay(), t.checkpointEvery(), t.minCount(), t.sequenceLength(),
-                    t.embeddingDim(), t.hiddenSize(), t.layers(), t.heads(), t.dropout());
+            TrainingSettings lower = t.toBuilder().learningRate(2.5e-4).build();
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> new DiffusionLmTraining(lower, QUIET).run(SENTENCES, m));
             assertTrue(e.getMessage().contains("learningRate=0.001") && e.getMessage().contains("learningRate=2.5E-4"),
