@@ -43,6 +43,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "use only the first N clips, 0 = all (default: ${DEFAULT-VALUE})")
     int limit;
 
+    @Option(names = "--frames-per-call", defaultValue = "0",
+            description = "mel frames each network call produces at most (longer clips run in windows with the same output); "
+                    + "0 = the model's default (default: ${DEFAULT-VALUE})")
+    int framesPerCall;
+
     @Option(names = "--eta", defaultValue = "1",
             description = "step-noise scale in [0, 1]: 1 = DDPM as lmnt, 0 = deterministic DDIM (default: ${DEFAULT-VALUE})")
     double eta;
@@ -67,7 +72,7 @@ public final class EvalCommand implements Callable<Integer> {
             List<VocoderDataset.Item> clipsUsed = VocoderEvaluation.cut(heldOut,
                     maxFrames > 0 ? maxFrames : Integer.MAX_VALUE / 1000, limit > 0 ? limit : heldOut.size());
             VocoderEvaluation eval = new VocoderEvaluation(clipsUsed, vm.melSpectrogram());
-            WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager, eta);
+            WaveGradVocoder vocoder = new WaveGradVocoder(vm.model(), manager, eta, framesPerCall);
             List<VocoderEvaluation.Summary> summaries = new ArrayList<>();
             VocoderEvaluation.Method griffinLim = VocoderEvaluation.griffinLim(GriffinLim.wavegrad(vm.recipe().sampleRate()), seed);
             List<VocoderEvaluation.Row> gl = eval.run("griffin-lim-32", griffinLim);

@@ -67,9 +67,10 @@ public final class VocodeCommand implements Callable<Integer> {
                     + "the input's; 100 is a good value), 0 = off (default: ${DEFAULT-VALUE})")
     int refineRounds;
 
-    @Option(names = "--frames-per-call", defaultValue = "" + WaveGradVocoder.DEFAULT_FRAMES_PER_CALL,
+    @Option(names = "--frames-per-call", defaultValue = "0",
             description = "mel frames each network call produces at most; longer inputs run in windows with the same output, "
-                    + "so memory does not grow with the input's length (default: ${DEFAULT-VALUE})")
+                    + "so memory does not grow with the input's length; 0 = the model's default (128 for lmnt's base "
+                    + "model, 1,024 for the shipped small one) (default: ${DEFAULT-VALUE})")
     int framesPerCall;
 
     @Option(names = "--no-resample", description = "refuse a WAV at another rate instead of resampling it")

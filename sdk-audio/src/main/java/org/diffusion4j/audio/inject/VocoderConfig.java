@@ -4,13 +4,13 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
-import org.diffusion4j.audio.vocode.WaveGradVocoder;
 
 /**
  * The configuration value of a vocoder: the model folder ({@code VocoderModel.load}), the step-noise scale η of
  * its sampler (1 = DDPM, lmnt's), the Griffin-Lim iterations of the baseline bound beside it, and the rounds of
  * the {@code MelConsistencyRefiner} bound with it and its momentum, and the mel frames each network call of the vocoder
- * produces at most (longer inputs run in windows with the same output: {@code ChunkedForward}).
+ * produces at most (longer inputs run in windows with the same output: {@code ChunkedForward}; 0 for the model's
+ * default, {@code ChunkedForward.defaultFramesPerCall}).
  */
 public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds, double refineMomentum,
                             int framesPerCall) {
@@ -29,18 +29,17 @@ public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations,
         if (!(refineMomentum >= 0 && refineMomentum < 1)) {
             throw new IllegalArgumentException("refineMomentum: expected a value in [0, 1), got " + refineMomentum);
         }
-        if (framesPerCall < 1) {
-            throw new IllegalArgumentException("framesPerCall: expected >= 1, got " + framesPerCall);
+        if (framesPerCall < 0) {
+            throw new IllegalArgumentException("framesPerCall: expected >= 1, or 0 for the model's default, got " + framesPerCall);
         }
     }
 
     /**
      * lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds with momentum 0.9,
-     * {@link WaveGradVocoder#DEFAULT_FRAMES_PER_CALL} frames per network call.
+     * the model's default frames per network call (0).
      */
     public static VocoderConfig defaults(Path modelDir) {
-        return new VocoderConfig(modelDir, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM,
-                WaveGradVocoder.DEFAULT_FRAMES_PER_CALL);
+        return new VocoderConfig(modelDir, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM, 0);
     }
 
     public VocoderConfig withEta(double value) {

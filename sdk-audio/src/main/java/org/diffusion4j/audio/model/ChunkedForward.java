@@ -29,6 +29,13 @@ import java.util.Objects;
  */
 public final class ChunkedForward {
 
+    /**
+     * Floats the widest activation of a window may hold under {@link #defaultFramesPerCall}: that of a 128-frame window of
+     * lmnt's base model (128 channels × 300 samples per frame in its last UBlock), the fastest window measured for it
+     * (docs/benchmarks.md, "Long inputs"), about 19.7 MB.
+     */
+    public static final long DEFAULT_WINDOW_FLOATS = 128L * 128 * 300;
+
     private final WaveGrad model;
     private final int framesPerCall;
     private final int contextFrames;
@@ -45,6 +52,24 @@ public final class ChunkedForward {
         this.framesPerCall = framesPerCall;
         int hop = model.config().hop();
         this.contextFrames = (model.config().reachSamples() + hop - 1) / hop;
+    }
+
+    /**
+     * Frames per call that give a window's widest activation (channels × samples per frame, the largest over the UBlocks)
+     * at most {@link #DEFAULT_WINDOW_FLOATS} floats: 128 for lmnt's base model, 1,024 for the shipped small one, whose
+     * narrow layers make each call cheap enough that its fixed cost dominates in short windows (a whole 2.5 s clip ran
+     * 30 % faster than two windows of 128 frames).
+     */
+    public static int defaultFramesPerCall(WaveGradConfig config) {
+        long widest = 0;
+        int samplesPerPosition = config.hop();
+        int[] channels = config.upChannels();
+        int[] factors = config.upFactors();
+        for (int i = 0; i < channels.length; i++) {
+            samplesPerPosition /= factors[i];
+            widest = Math.max(widest, (long) channels[i] * (config.hop() / samplesPerPosition));
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, DEFAULT_WINDOW_FLOATS / widest));
     }
 
     public int framesPerCall() {

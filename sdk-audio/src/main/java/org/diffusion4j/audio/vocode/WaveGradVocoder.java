@@ -47,16 +47,14 @@ import org.diffusion4j.core.schedule.NoiseSchedule;
  */
 public final class WaveGradVocoder {
 
-    /** Frames per network call unless told otherwise: about 1.7 s at hop 300 and 22.05 kHz. */
-    public static final int DEFAULT_FRAMES_PER_CALL = 128;
-
     private final WaveGrad model;
     private final NDManager manager;
     private final double eta;
     private final int framesPerCall;
 
     /**
-     * A vocoder with lmnt's sampler (η = 1) and {@link #DEFAULT_FRAMES_PER_CALL} frames per network call.
+     * A vocoder with lmnt's sampler (η = 1) and the model's default frames per network call
+     * ({@link ChunkedForward#defaultFramesPerCall}).
      *
      * @param manager where the model's parameters live; each call works in a sub-manager of it
      */
@@ -65,29 +63,30 @@ public final class WaveGradVocoder {
     }
 
     /**
-     * A vocoder with {@link #DEFAULT_FRAMES_PER_CALL} frames per network call.
+     * A vocoder with the model's default frames per network call ({@link ChunkedForward#defaultFramesPerCall}).
      *
      * @param manager where the model's parameters live; each call works in a sub-manager of it
      * @param eta     step-noise scale η ∈ [0, 1]: 1 = DDPM (lmnt), 0 = deterministic DDIM
      */
     public WaveGradVocoder(WaveGrad model, NDManager manager, double eta) {
-        this(model, manager, eta, DEFAULT_FRAMES_PER_CALL);
+        this(model, manager, eta, 0);
     }
 
     /**
      * @param manager       where the model's parameters live; each call works in a sub-manager of it
      * @param eta           step-noise scale η ∈ [0, 1]: 1 = DDPM (lmnt), 0 = deterministic DDIM
-     * @param framesPerCall mel frames each network call produces at most (≥ 1); longer inputs run in windows
+     * @param framesPerCall mel frames each network call produces at most (≥ 1; longer inputs run in windows), or 0 for the
+     *                      model's default ({@link ChunkedForward#defaultFramesPerCall}: 128 for lmnt's base model)
      */
     public WaveGradVocoder(WaveGrad model, NDManager manager, double eta, int framesPerCall) {
         this.model = Objects.requireNonNull(model, "model");
         this.manager = Objects.requireNonNull(manager, "manager");
         checkEta(eta);
         this.eta = eta;
-        if (framesPerCall < 1) {
-            throw new IllegalArgumentException("framesPerCall: expected >= 1, got " + framesPerCall);
+        if (framesPerCall < 0) {
+            throw new IllegalArgumentException("framesPerCall: expected >= 1, or 0 for the model's default, got " + framesPerCall);
         }
-        this.framesPerCall = framesPerCall;
+        this.framesPerCall = framesPerCall == 0 ? ChunkedForward.defaultFramesPerCall(model.config()) : framesPerCall;
     }
 
     private static void checkEta(double eta) {

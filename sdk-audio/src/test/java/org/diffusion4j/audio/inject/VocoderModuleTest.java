@@ -91,8 +91,8 @@ class VocoderModuleTest {
         assertTrue(e.getMessage().contains("griffinLimIterations") && e.getMessage().contains("-2"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withRefineMomentum(1.0));
         assertTrue(e.getMessage().contains("refineMomentum") && e.getMessage().contains("1.0"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withFramesPerCall(0));
-        assertEquals("framesPerCall: expected >= 1, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> VocoderConfig.defaults(SHIPPED).withFramesPerCall(-1));
+        assertEquals("framesPerCall: expected >= 1, or 0 for the model's default, got -1", e.getMessage());
         assertThrows(NullPointerException.class, () -> new VocoderModule(null, null));
     }
 }

@@ -157,6 +157,21 @@ class ChunkedForwardTest {
         }
     }
 
+    /**
+     * The default window holds the widest activation of 128 frames of lmnt's base model (its last UBlock: 128 channels ×
+     * 300 samples per frame); the small model's widest (16 × 300 in its last UBlock) fits 8 times as many frames.
+     */
+    @Test
+    void theDefaultWindowFollowsTheWidestActivation() {
+        assertEquals(128, ChunkedForward.defaultFramesPerCall(WaveGradConfig.base()));
+        assertEquals(1024, ChunkedForward.defaultFramesPerCall(WaveGradConfig.small()));
+        // wide: 32 channels in its last two UBlocks, widest 32 × 300 per frame
+        assertEquals(512, ChunkedForward.defaultFramesPerCall(WaveGradConfig.wide()));
+        // a first UBlock far wider than the rest: 4096 channels × 5 positions per frame
+        WaveGradConfig wideFirst = WaveGradConfig.small().toBuilder().upChannels(4096, 64, 32, 16, 16).build();
+        assertEquals((int) (ChunkedForward.DEFAULT_WINDOW_FLOATS / (4096 * 5)), ChunkedForward.defaultFramesPerCall(wideFirst));
+    }
+
     /** Each window's arrays are freed with it: the caller's manager gains only the result. */
     @Test
     void windowsLeaveOnlyTheResult() {

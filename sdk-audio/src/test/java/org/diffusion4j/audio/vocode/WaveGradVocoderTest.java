@@ -13,6 +13,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.diffusion4j.audio.model.ChunkedForward;
 import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.mel.MelRecipe;
@@ -331,8 +332,9 @@ class WaveGradVocoderTest {
             for (int i = 0; i < whole.length; i++) {
                 assertArrayEquals(whole[i], windows[i], 1e-4f, "clip " + i);
             }
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradVocoder(model, m, 1.0, 0));
-            assertEquals("framesPerCall: expected >= 1, got 0", e.getMessage());
+            assertEquals(ChunkedForward.defaultFramesPerCall(model.config()), new WaveGradVocoder(model, m).framesPerCall());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new WaveGradVocoder(model, m, 1.0, -1));
+            assertEquals("framesPerCall: expected >= 1, or 0 for the model's default, got -1", e.getMessage());
         }
     }
 
