@@ -17,7 +17,8 @@ import org.diffusion4j.audio.vocode.WaveGradVocoder;
 /**
  * Binds a {@link VocoderConfig} and what a vocoding application needs from it, all as singletons: the
  * {@link VocoderModel} loaded from the config's folder, its {@link MelRecipe} and {@link MelSpectrogram} (the front
- * end the model was trained with), the {@link WaveGradVocoder} with the config's η and frames per call, a {@link GriffinLim} baseline
+ * end the model was trained with), the {@link WaveGradVocoder} with the config's η and frames per call, a
+ * {@link GriffinLim} baseline
  * and a {@link MelConsistencyRefiner} on the same recipe.
  *
  * <p>The model's parameters live in the {@link NDManager} passed in: the caller owns it and closes it when the

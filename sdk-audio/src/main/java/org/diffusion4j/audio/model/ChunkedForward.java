@@ -13,8 +13,9 @@ import java.util.Objects;
  * An inference forward of {@link WaveGrad} over a long input, a window of mel frames at a time. Its output equals one
  * whole forward's up to float rounding, and its peak memory depends on the window, not on the length of the input.
  *
- * <p>Why: a forward holds activations of channels × samples floats. lmnt's base model peaks at about 430 MB per
- * second of 22.05 kHz audio (docs/benchmarks.md), so one forward over a minute of speech would need about 26 GB.
+ * <p>Why: a forward holds activations of channels × samples floats. lmnt's base model peaks at about 390 MB per
+ * second of 22.05 kHz audio (3.9 GB for 10 s; docs/benchmarks.md, "Long inputs"), so one forward over a minute of
+ * speech would need about 23 GB.
  *
  * <p>How: the network is convolutional with a finite reach R ({@link WaveGradConfig#reachSamples()}). Each window of
  * {@code framesPerCall} frames runs with ⌈R / hop⌉ frames of context on either side, and only its own frames' samples
