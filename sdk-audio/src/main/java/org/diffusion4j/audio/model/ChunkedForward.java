@@ -58,8 +58,8 @@ public final class ChunkedForward {
     /**
      * Frames per call that give a window's widest activation (channels × samples per frame, the largest over the UBlocks)
      * at most {@link #DEFAULT_WINDOW_FLOATS} floats: 128 for lmnt's base model, 1,024 for the shipped small one, whose
-     * narrow layers make each call cheap enough that its fixed cost dominates in short windows (a whole 2.5 s clip ran
-     * 30 % faster than two windows of 128 frames).
+     * narrow layers make each call cheap enough that its fixed cost dominates in short windows (its held-out clips, 130 to
+     * 186 frames, vocoded about 30 % slower in 128-frame windows than in one call each: docs/benchmarks.md, "Long inputs").
      */
     public static int defaultFramesPerCall(WaveGradConfig config) {
         long widest = 0;

@@ -31,11 +31,7 @@ public final class WaveGradDenoiser implements Denoiser {
 
     /** An adapter that runs every call as one whole forward. */
     public WaveGradDenoiser(WaveGrad model, ParameterStore parameterStore, double[] betas, boolean training) {
-        this.model = Objects.requireNonNull(model, "model");
-        this.parameterStore = Objects.requireNonNull(parameterStore, "parameterStore");
-        this.training = training;
-        this.levels = noiseLevels(betas);
-        this.chunked = null;
+        this(model, parameterStore, betas, training, null);
     }
 
     /**
@@ -45,11 +41,16 @@ public final class WaveGradDenoiser implements Denoiser {
      * @param framesPerCall ≥ 1
      */
     public WaveGradDenoiser(WaveGrad model, ParameterStore parameterStore, double[] betas, int framesPerCall) {
+        this(model, parameterStore, betas, false, new ChunkedForward(Objects.requireNonNull(model, "model"), framesPerCall));
+    }
+
+    private WaveGradDenoiser(WaveGrad model, ParameterStore parameterStore, double[] betas, boolean training,
+            ChunkedForward chunked) {
         this.model = Objects.requireNonNull(model, "model");
         this.parameterStore = Objects.requireNonNull(parameterStore, "parameterStore");
-        this.training = false;
+        this.training = training;
         this.levels = noiseLevels(betas);
-        this.chunked = new ChunkedForward(model, framesPerCall);
+        this.chunked = chunked;
     }
 
     /** √ᾱ_t for each step t of a beta schedule; betas must lie in (0, 1). */
