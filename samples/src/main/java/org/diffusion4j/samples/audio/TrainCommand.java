@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.diffusion4j.audio.model.WaveGradConfig;
+import org.diffusion4j.audio.train.WaveGradObjective;
 import org.diffusion4j.audio.train.WaveGradTraining;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
@@ -83,6 +84,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "setting like the learning rate; default: ${DEFAULT-VALUE})")
     double spectralLossWeight;
 
+    @Option(names = "--noise-loss", defaultValue = "L1",
+            description = "distance between the noise and the network's estimate: L1 (WaveGrad's; its minimiser is the "
+                    + "median) or L2 (DDPM's L_simple; the mean the sampler assumes); recorded in the run, changed on "
+                    + "resume only with --change-settings (default: ${DEFAULT-VALUE})")
+    WaveGradObjective.NoiseLoss noiseLoss;
+
     @Option(names = "--allow-resample", description = "resample WAVs at another rate (with a warning) instead of refusing them")
     boolean allowResample;
 
@@ -102,7 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
                 .cropFrames(cropFrames).seed(seed).learningRate(learningRate).warmupSteps(warmup).emaDecay(ema)
                 .checkpointEvery(checkpointEvery).allowResample(allowResample).lowNoiseFraction(lowNoiseFraction)
                 .lrDecayFrom(lrDecay.fromOrNone(steps)).filmInit(filmInit).priorStdMin(priorStdMin)
-                .spectralLossWeight(spectralLossWeight).build();
+                .spectralLossWeight(spectralLossWeight).noiseLoss(noiseLoss).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));

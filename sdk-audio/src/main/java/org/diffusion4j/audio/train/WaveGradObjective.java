@@ -22,6 +22,12 @@ import org.diffusion4j.core.training.TrainingBatch;
  * over the samples of each example (L1, paper eq. 6). With a {@link MelEnergyPrior} the noise and the loss are
  * PriorGrad's ({@link #WaveGradObjective(ContinuousNoiseLevels, WaveGradConfig)}).
  *
+ * <p>{@link #withNoiseLoss} swaps the L1 for the squared error mean (ε − ε̂)², DDPM's L_simple (Ho et al. 2020
+ * eq. 14). The two ask for different estimates: L1 is minimised by the median of ε given the input, L2 by its mean,
+ * and only the mean is what the sampler's update assumes (the posterior mean of eq. 11). Where the network cannot
+ * tell the clean signal from the noise, the median of a peaked (speech-like) signal is shrunk harder towards 0 than
+ * the mean, which makes L1-trained samples quieter.
+ *
  * <p>Optionally ({@link #withSpectralLoss}) an auxiliary spectral term is added per example: the network's estimate
  * of the clean audio ŷ₀ = (y − √(1 − l²)·ε̂)/l is compared with y₀ by the log-magnitude half of Parallel WaveGAN's
  * multi-resolution STFT loss (Yamamoto et al. 2020: FFT/hop/window 512/50/240, 1024/120/600, 2048/240/1200, periodic
@@ -35,6 +41,14 @@ import org.diffusion4j.core.training.TrainingBatch;
  */
 public final class WaveGradObjective implements DiffusionObjective {
 
+    /** The per-sample distance between the noise and its estimate. */
+    public enum NoiseLoss {
+        /** |ε − ε̂|, WaveGrad's (paper eq. 6; lmnt learner.py). */
+        L1,
+        /** (ε − ε̂)², DDPM's L_simple. */
+        L2
+    }
+
     /** (FFT, hop, window) of the auxiliary spectral term, Parallel WaveGAN's three resolutions. */
     private static final int[][] RESOLUTIONS = {{512, 50, 240}, {1024, 120, 600}, {2048, 240, 1200}};
 
@@ -42,13 +56,15 @@ public final class WaveGradObjective implements DiffusionObjective {
     private final MelEnergyPrior prior;
     private final int hop;
     private final double spectralWeight;
+    private final NoiseLoss noiseLoss;
 
     /** WaveGrad's objective with N(0, I) noise. */
     public WaveGradObjective(ContinuousNoiseLevels levels) {
-        this(levels, null, 0, 0);
+        this(levels, null, 0, 0, NoiseLoss.L1);
     }
 
-    private WaveGradObjective(ContinuousNoiseLevels levels, MelEnergyPrior prior, int hop, double spectralWeight) {
+    private WaveGradObjective(ContinuousNoiseLevels levels, MelEnergyPrior prior, int hop, double spectralWeight,
+                              NoiseLoss noiseLoss) {
         this.levels = Objects.requireNonNull(levels, "levels");
         this.prior = prior;
         this.hop = hop;
@@ -56,11 +72,22 @@ public final class WaveGradObjective implements DiffusionObjective {
             throw new IllegalArgumentException("spectralWeight: expected a finite value >= 0, got " + spectralWeight);
         }
         this.spectralWeight = spectralWeight;
+        this.noiseLoss = Objects.requireNonNull(noiseLoss, "noiseLoss");
     }
 
     /** This objective plus the auxiliary spectral term with weight λ (class comment); 0 = WaveGrad's loss alone. */
     public WaveGradObjective withSpectralLoss(double weight) {
-        return new WaveGradObjective(levels, prior, hop, weight);
+        return new WaveGradObjective(levels, prior, hop, weight, noiseLoss);
+    }
+
+    /** This objective with another distance on the noise (class comment); {@link NoiseLoss#L1} is WaveGrad's. */
+    public WaveGradObjective withNoiseLoss(NoiseLoss loss) {
+        return new WaveGradObjective(levels, prior, hop, spectralWeight, loss);
+    }
+
+    /** The distance on the noise. */
+    public NoiseLoss noiseLoss() {
+        return noiseLoss;
     }
 
     /** λ of the auxiliary spectral term (0 when it is off). */
@@ -74,7 +101,7 @@ public final class WaveGradObjective implements DiffusionObjective {
      * mean |ε − ε̂/s| = mean |Σ^{-1/2}(s⊙ε − ε̂)|, the L1 form of PriorGrad's Σ^{-1}-weighted loss (their eq. 5).
      */
     public WaveGradObjective(ContinuousNoiseLevels levels, WaveGradConfig network) {
-        this(levels, Objects.requireNonNull(network, "network").prior(), network.hop(), 0);
+        this(levels, Objects.requireNonNull(network, "network").prior(), network.hop(), 0, NoiseLoss.L1);
     }
 
     @Override
@@ -99,7 +126,7 @@ public final class WaveGradObjective implements DiffusionObjective {
         if (prior == null) {
             NDArray noisy = y0.mul(level.reshape(b, 1)).add(eps.mul(m.create(s, new Shape(b, 1))));
             NDArray predicted = denoiser.predict(noisy, level, batch.cond()).reshape(y0.getShape());
-            return withSpectralTerm(eps.sub(predicted).abs().mean(new int[] {1}), y0, noisy, predicted, l, s);
+            return withSpectralTerm(distance(eps.sub(predicted)), y0, noisy, predicted, l, s);
         }
         NDArray std = prior.std(batch.cond().head(), hop);                                  // [B, T]
         if (!std.getShape().equals(y0.getShape())) {
@@ -110,7 +137,13 @@ public final class WaveGradObjective implements DiffusionObjective {
         NDArray noisy = y0.mul(level.reshape(b, 1)).add(shaped.mul(m.create(s, new Shape(b, 1))));
         NDArray predicted = denoiser.predict(noisy, level, batch.cond()).reshape(y0.getShape());
         // ε̂ estimates the shaped noise s⊙ε, so ŷ₀ has the same form as without a prior
-        return withSpectralTerm(eps.sub(predicted.div(std)).abs().mean(new int[] {1}), y0, noisy, predicted, l, s);
+        return withSpectralTerm(distance(eps.sub(predicted.div(std))), y0, noisy, predicted, l, s);
+    }
+
+    /** Mean |r| or mean r² over the samples of each example of the residual r [B, T], [B]. */
+    private NDArray distance(NDArray residual) {
+        NDArray perSample = noiseLoss == NoiseLoss.L1 ? residual.abs() : residual.square();
+        return perSample.mean(new int[] {1});
     }
 
     /**

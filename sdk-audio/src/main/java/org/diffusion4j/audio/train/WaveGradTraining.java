@@ -77,13 +77,15 @@ public final class WaveGradTraining {
     public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
                           int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
                           int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom,
-                          FilmInit filmInit, double priorStdMin, double spectralLossWeight) {
+                          FilmInit filmInit, double priorStdMin, double spectralLossWeight,
+                          WaveGradObjective.NoiseLoss noiseLoss) {
 
         public Options {
             Objects.requireNonNull(trainList, "trainList");
             Objects.requireNonNull(runDir, "runDir");
             Objects.requireNonNull(network, "network");
             Objects.requireNonNull(filmInit, "filmInit");
+            Objects.requireNonNull(noiseLoss, "noiseLoss");
             if (steps < 1) {
                 throw new IllegalArgumentException("steps: expected >= 1, got " + steps);
             }
@@ -123,7 +125,7 @@ public final class WaveGradTraining {
          * A builder starting from {@link #defaults}: lmnt's settings on the small network (20,000 steps, batch 8,
          * 24-frame crops, seed 0, Adam 2e-4 after a 200-step warm-up, EMA 0.995, a checkpoint every 50 steps, no
          * resampling of the data, WaveGrad's level distribution, constant learning rate, zeroed FiLM scales, N(0, I)
-         * noise, no spectral loss).
+         * noise, no spectral loss, L1 on the noise).
          */
         public static Builder builder(Path trainList, Path runDir) {
             return new Builder(trainList, runDir);
@@ -139,7 +141,7 @@ public final class WaveGradTraining {
                     .seed(seed).learningRate(learningRate).warmupSteps(warmupSteps).emaDecay(emaDecay)
                     .checkpointEvery(checkpointEvery).allowResample(allowResample).lowNoiseFraction(lowNoiseFraction)
                     .lrDecayFrom(lrDecayFrom).filmInit(filmInit).priorStdMin(priorStdMin)
-                    .spectralLossWeight(spectralLossWeight);
+                    .spectralLossWeight(spectralLossWeight).noiseLoss(noiseLoss);
         }
 
         /** Options one setting at a time; {@link #build} checks them all. */
@@ -161,6 +163,7 @@ public final class WaveGradTraining {
             private FilmInit filmInit = FilmInit.ZERO_SCALE;
             private double priorStdMin;
             private double spectralLossWeight;
+            private WaveGradObjective.NoiseLoss noiseLoss = WaveGradObjective.NoiseLoss.L1;
 
             private Builder(Path trainList, Path runDir) {
                 this.trainList = trainList;
@@ -247,10 +250,16 @@ public final class WaveGradTraining {
                 return this;
             }
 
+            /** The distance on the noise: L1 (WaveGrad's) or L2 (DDPM's L_simple); see {@link WaveGradObjective}. */
+            public Builder noiseLoss(WaveGradObjective.NoiseLoss v) {
+                noiseLoss = v;
+                return this;
+            }
+
             public Options build() {
                 return new Options(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate,
                         warmupSteps, emaDecay, checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit,
-                        priorStdMin, spectralLossWeight);
+                        priorStdMin, spectralLossWeight, noiseLoss);
             }
         }
     }
@@ -291,30 +300,38 @@ public final class WaveGradTraining {
     }
 
     /**
-     * The run directory's record of the objective's settings, the noise-level draw and the auxiliary spectral loss
-     * (the file keeps the name it had when it held the draw alone; runs made before either option lack the file or
-     * the key, and had lmnt's draw, 0, and no spectral loss, 0).
+     * The run directory's record of the objective's settings, the noise-level draw, the auxiliary spectral loss and
+     * the distance on the noise (the file keeps the name it had when it held the draw alone; runs made before an
+     * option lack the file or the key, and had lmnt's draw, 0, no spectral loss, 0, and L1).
      */
     static final String LEVELS_FILE = "noise-levels.properties";
 
     /** What a run was trained with, as its {@link #LEVELS_FILE} records it. */
-    record ObjectiveSettings(double lowNoiseFraction, double spectralLossWeight) {
+    record ObjectiveSettings(double lowNoiseFraction, double spectralLossWeight, WaveGradObjective.NoiseLoss noiseLoss) {
 
         static ObjectiveSettings of(Options o) {
-            return new ObjectiveSettings(o.lowNoiseFraction(), o.spectralLossWeight());
+            return new ObjectiveSettings(o.lowNoiseFraction(), o.spectralLossWeight(), o.noiseLoss());
         }
     }
 
     static ObjectiveSettings readObjectiveSettings(Path runDir) throws IOException {
         Path file = runDir.resolve(LEVELS_FILE);
         if (!Files.isRegularFile(file)) {
-            return new ObjectiveSettings(0, 0);
+            return new ObjectiveSettings(0, 0, WaveGradObjective.NoiseLoss.L1);
         }
         java.util.Properties p = new java.util.Properties();
         try (var in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
             p.load(in);
         }
-        return new ObjectiveSettings(number(p, "lowNoiseFraction", null, file), number(p, "spectralLossWeight", "0", file));
+        String loss = p.getProperty("noiseLoss", "L1");
+        WaveGradObjective.NoiseLoss noiseLoss;
+        try {
+            noiseLoss = WaveGradObjective.NoiseLoss.valueOf(loss);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": expected noiseLoss=L1 or L2, got " + loss, e);
+        }
+        return new ObjectiveSettings(number(p, "lowNoiseFraction", null, file), number(p, "spectralLossWeight", "0", file),
+                noiseLoss);
     }
 
     private static double number(java.util.Properties p, String key, String absent, Path file) throws IOException {
@@ -335,7 +352,9 @@ public final class WaveGradTraining {
                 "# WaveGrad training objective: fraction of noise levels drawn log-uniform in 1 - l^2 (0 = lmnt)\n"
                         + "lowNoiseFraction=" + s.lowNoiseFraction() + "\n"
                         + "# weight of the auxiliary log-magnitude STFT loss on the clean estimate (0 = none, lmnt)\n"
-                        + "spectralLossWeight=" + s.spectralLossWeight() + "\n");
+                        + "spectralLossWeight=" + s.spectralLossWeight() + "\n"
+                        + "# distance on the noise: L1 (WaveGrad, lmnt) or L2 (DDPM's L_simple)\n"
+                        + "noiseLoss=" + s.noiseLoss() + "\n");
     }
 
     /** Crops for step s from a generator seeded by (seed, s). */
@@ -380,7 +399,8 @@ public final class WaveGradTraining {
                 .inputShapes(new Shape(o.batchSize(), samples), new Shape(o.batchSize()),
                         new Shape(o.batchSize(), o.network().nMels(), o.cropFrames()))
                 .objective(new WaveGradObjective(ContinuousNoiseLevels.of(InferenceSchedule.train1000(),
-                        o.lowNoiseFraction()), network).withSpectralLoss(o.spectralLossWeight()));
+                        o.lowNoiseFraction()), network).withSpectralLoss(o.spectralLossWeight())
+                        .withNoiseLoss(o.noiseLoss()));
         Path modelDir = o.runDir().resolve("model");
         long[] lastLogged = {-1};
         long start = System.nanoTime();
@@ -397,6 +417,11 @@ public final class WaveGradTraining {
                 if (trained.spectralLossWeight() != o.spectralLossWeight()) {
                     throw new IllegalArgumentException("spectralLossWeight: the run in " + o.runDir()
                             + " was trained with " + trained.spectralLossWeight() + ", got " + o.spectralLossWeight()
+                            + " (allow setting changes to continue with another)");
+                }
+                if (trained.noiseLoss() != o.noiseLoss()) {
+                    throw new IllegalArgumentException("noiseLoss: the run in " + o.runDir() + " was trained with "
+                            + trained.noiseLoss() + ", got " + o.noiseLoss()
                             + " (allow setting changes to continue with another)");
                 }
             }
@@ -439,15 +464,17 @@ public final class WaveGradTraining {
                 holder[0] = trainer;
                 if (latest.isPresent()) {
                     log.println("resuming from " + latest.get() + " at step " + trainer.step()
-                            + (o.spectralLossWeight() > 0 ? ", spectral loss weight " + o.spectralLossWeight() : ""));
+                            + (o.spectralLossWeight() > 0 ? ", spectral loss weight " + o.spectralLossWeight() : "")
+                            + ", " + o.noiseLoss() + " on the noise");
                 } else {
                     if (o.filmInit() == FilmInit.ZERO_SCALE) {
                         zeroFilmScales((WaveGrad) trainer.block());
                         zeroFilmScales((WaveGrad) trainer.emaBlock());
                     }
                     log.printf(Locale.ROOT, "new run: %s, %d parameters, batch %d x %d frames, seed %d, FiLM init %s, "
-                            + "spectral loss weight %s%n", o.network(), ((WaveGrad) trainer.block()).parameterCount(),
-                            o.batchSize(), o.cropFrames(), o.seed(), o.filmInit(), o.spectralLossWeight());
+                            + "spectral loss weight %s, %s on the noise%n", o.network(),
+                            ((WaveGrad) trainer.block()).parameterCount(), o.batchSize(), o.cropFrames(), o.seed(),
+                            o.filmInit(), o.spectralLossWeight(), o.noiseLoss());
                 }
                 TrainingData data = data(dataset, o.seed(), o.batchSize(), o.cropFrames());
                 long failedStep = -1;

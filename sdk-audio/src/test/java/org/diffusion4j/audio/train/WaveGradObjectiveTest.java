@@ -156,6 +156,71 @@ class WaveGradObjectiveTest {
         }
     }
 
+    /**
+     * L2 on the noise: with a network answering 0.5·y the loss is mean (ε − 0.5·y)² per example, replayed from the same
+     * seed; the L1 objective on the same draws gives mean |ε − 0.5·y|, so the switch changes the distance and nothing
+     * else. With a prior the squared residual is the whitened one, (ε − 0.5·y/s)².
+     */
+    @Test
+    void theL2LossIsTheMeanSquaredNoiseResidualOnTheSameDraws() {
+        int b = 3;
+        int frames = 2;
+        int hop = 5;
+        int n = frames * hop;
+        MelEnergyPrior prior = new MelEnergyPrior(0.05, 0.4, 0.1, 20, 100);
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] y0 = new float[b * n];
+            for (int i = 0; i < y0.length; i++) {
+                y0[i] = (float) (0.4 * Math.sin(0.53 * i + 0.2));
+            }
+            float[][][] mels = new float[b][2][frames];
+            float[] flatMel = new float[b * 2 * frames];
+            for (int i = 0; i < b; i++) {
+                for (int k = 0; k < 2; k++) {
+                    for (int f = 0; f < frames; f++) {
+                        mels[i][k][f] = (float) (0.2 + 0.1 * (2 * i + k + f));
+                        flatMel[(i * 2 + k) * frames + f] = mels[i][k][f];
+                    }
+                }
+            }
+            TrainingBatch batch = TrainingBatch.of(m.create(y0, new Shape(b, n)), m.create(flatMel, new Shape(b, 2, frames)));
+            NDArray t = m.zeros(new Shape(b), DataType.INT64);
+            org.diffusion4j.core.model.Denoiser half = (xt, level, cond) -> xt.mul(0.5f);
+            WaveGradObjective l1 = new WaveGradObjective(LEVELS);
+            WaveGradObjective l2 = l1.withNoiseLoss(WaveGradObjective.NoiseLoss.L2);
+            assertEquals(WaveGradObjective.NoiseLoss.L1, l1.noiseLoss());
+            assertEquals(WaveGradObjective.NoiseLoss.L2, l2.noiseLoss());
+            float[] gotL1 = l1.losses(null, half, batch, t, NoiseSource.seeded(5)).toFloatArray();
+            float[] gotL2 = l2.losses(null, half, batch, t, NoiseSource.seeded(5)).toFloatArray();
+            float[] gotPrior = new WaveGradObjective(LEVELS, network(hop, prior)).withNoiseLoss(WaveGradObjective.NoiseLoss.L2)
+                    .losses(null, half, batch, t, NoiseSource.seeded(5)).toFloatArray();
+
+            NoiseSource rng = NoiseSource.seeded(5);
+            float[] l = LEVELS.sample(rng, b);
+            float[] eps = rng.normal(m, new Shape(b, n), DataType.FLOAT32).toFloatArray();
+            for (int i = 0; i < b; i++) {
+                double sigma = Math.sqrt(1 - (double) l[i] * l[i]);
+                float[] s = prior.std(mels[i], hop);
+                double abs = 0;
+                double sq = 0;
+                double whitened = 0;
+                for (int j = 0; j < n; j++) {
+                    int k = i * n + j;
+                    double r = eps[k] - 0.5 * (l[i] * y0[k] + sigma * eps[k]);
+                    abs += Math.abs(r) / n;
+                    sq += r * r / n;
+                    double rs = eps[k] - 0.5 * (l[i] * y0[k] + sigma * s[j] * eps[k]) / s[j];
+                    whitened += rs * rs / n;
+                }
+                assertEquals(abs, gotL1[i], 1e-5 * Math.max(1, abs));
+                assertEquals(sq, gotL2[i], 1e-5 * Math.max(1, sq));
+                assertEquals(whitened, gotPrior[i], 1e-4 * Math.max(1, whitened));
+                assertTrue(Math.abs(sq - abs) > 1e-3, "precondition: the two distances differ on this fixture");
+            }
+            assertThrows(NullPointerException.class, () -> l1.withNoiseLoss(null));
+        }
+    }
+
     @Test
     void badBatchesAreRefused() {
         try (NDManager m = NDManager.newBaseManager()) {

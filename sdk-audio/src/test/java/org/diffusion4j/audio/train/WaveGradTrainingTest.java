@@ -152,7 +152,7 @@ class WaveGradTrainingTest {
         try (NDManager m = NDManager.newBaseManager(); PrintStream out = new PrintStream(new ByteArrayOutputStream(),
                 true, StandardCharsets.UTF_8)) {
             Path run = twoStepRun(m, out);
-            var plain = new WaveGradTraining.ObjectiveSettings(0, 0);
+            var plain = new WaveGradTraining.ObjectiveSettings(0, 0, WaveGradObjective.NoiseLoss.L1);
             assertEquals(plain, WaveGradTraining.readObjectiveSettings(run));
             WaveGradTraining.Options d = options(run, 3);
             WaveGradTraining.Options lowNoise = d.toBuilder().lowNoiseFraction(0.5).build();
@@ -165,9 +165,16 @@ class WaveGradTrainingTest {
                     () -> WaveGradTraining.run(spectral, m, out));
             assertTrue(e.getMessage().startsWith("spectralLossWeight: the run in") && e.getMessage().contains("0.0")
                     && e.getMessage().contains("0.25"), e.getMessage());
+            WaveGradTraining.Options squared = d.toBuilder().noiseLoss(WaveGradObjective.NoiseLoss.L2).build();
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradTraining.run(squared, m, out));
+            assertTrue(e.getMessage().startsWith("noiseLoss: the run in") && e.getMessage().contains("L1")
+                    && e.getMessage().contains("L2"), e.getMessage());
             assertEquals(plain, WaveGradTraining.readObjectiveSettings(run), "the refusals leave the record as it was");
-            assertEquals(3, WaveGradTraining.run(lowNoise.toBuilder().spectralLossWeight(0.25).build(), m, out, true));
-            assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0.25), WaveGradTraining.readObjectiveSettings(run));
+            assertEquals(3, WaveGradTraining.run(lowNoise.toBuilder().spectralLossWeight(0.25)
+                    .noiseLoss(WaveGradObjective.NoiseLoss.L2).build(), m, out, true));
+            assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0.25, WaveGradObjective.NoiseLoss.L2),
+                    WaveGradTraining.readObjectiveSettings(run));
         }
     }
 
@@ -176,11 +183,15 @@ class WaveGradTrainingTest {
         Path run = Files.createDirectories(dir.resolve("legacy"));
         Path file = run.resolve(WaveGradTraining.LEVELS_FILE);
         Files.writeString(file, "# as runs before the option wrote it\nlowNoiseFraction=0.5\n");
-        assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0), WaveGradTraining.readObjectiveSettings(run));
+        assertEquals(new WaveGradTraining.ObjectiveSettings(0.5, 0, WaveGradObjective.NoiseLoss.L1),
+                WaveGradTraining.readObjectiveSettings(run));
         Files.writeString(file, "lowNoiseFraction=0.5\nspectralLossWeight=-1\n");
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
                 () -> WaveGradTraining.readObjectiveSettings(run));
         assertTrue(e.getMessage().contains("spectralLossWeight") && e.getMessage().contains("-1"), e.getMessage());
+        Files.writeString(file, "lowNoiseFraction=0.5\nspectralLossWeight=0\nnoiseLoss=L3\n");
+        e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> WaveGradTraining.readObjectiveSettings(run));
+        assertTrue(e.getMessage().contains("noiseLoss") && e.getMessage().contains("L3"), e.getMessage());
     }
 
     @Test
