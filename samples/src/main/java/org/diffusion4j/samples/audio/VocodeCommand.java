@@ -9,9 +9,8 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.audio.inject.VocoderConfig;
 import org.diffusion4j.audio.inject.VocoderModule;
 import org.diffusion4j.audio.io.AudioClip;
-import org.diffusion4j.audio.io.AudioResampler;
-import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.io.WavWriter;
+import org.diffusion4j.audio.mel.MelFiles;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
@@ -26,13 +25,17 @@ import picocli.CommandLine.Parameters;
 
 /**
  * Re-synthesises a WAV from its own mel: WAV → mel (the model's recipe) → WaveGrad (or Griffin-Lim) → optional
- * mel-consistency refinement → WAV.
+ * mel-consistency refinement → WAV. Given a .npy/.npz mel instead (an acoustic model's output, or {@code audio mel}'s),
+ * it vocodes that mel.
  */
 @Command(name = "vocode", mixinStandardHelpOptions = true,
-        description = "Re-synthesise a WAV file from its mel spectrogram with the WaveGrad vocoder.")
+        description = "Re-synthesise a WAV file from its mel spectrogram with the WaveGrad vocoder, or vocode a mel "
+                + "given as a NumPy .npy/.npz file.")
 public final class VocodeCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "input WAV (PCM, any rate and channel count)")
+    @Parameters(index = "0", description = "input WAV (PCM, any rate and channel count), or a mel as .npy/.npz "
+            + "([nMels, frames] or [1, nMels, frames], float32/float64, the model's normalised scale in [0, 1]; "
+            + "the output is then frames x hop samples)")
     Path input;
 
     @Parameters(index = "1", description = "output WAV (16-bit mono, the model's rate; written atomically)")
@@ -95,17 +98,17 @@ public final class VocodeCommand implements Callable<Integer> {
             VocoderModel vm = injector.getInstance(VocoderModel.class);
             MelSpectrogram mel = injector.getInstance(MelSpectrogram.class);
             int rate = vm.recipe().sampleRate();
-            AudioClip clip = WavReader.read(input, mel.minSamples());
-            if (clip.sampleRate() != rate) {
-                if (noResample) {
-                    throw new IllegalArgumentException("input: expected " + rate + " Hz (the model's rate), got "
-                            + clip.sampleRate() + " Hz (drop --no-resample to resample)");
-                }
-                System.err.printf(Locale.ROOT, "warning: resampling %d Hz to %d Hz%n", clip.sampleRate(), rate);
-                clip = AudioResampler.resample(clip, rate);
+            float[][] m;
+            int length;
+            if (isMelFile(input)) {
+                m = MelFiles.read(input, vm.recipe());
+                length = m[0].length * vm.recipe().hop();
+            } else {
+                AudioClip clip = MelCommand.readAtRate(input, mel, rate, noResample);
+                m = mel.compute(clip.samples());
+                length = clip.length();
             }
             InferenceSchedule schedule = scheduleFile != null ? InferenceSchedule.load(scheduleFile) : vm.schedule(steps);
-            float[][] m = mel.compute(clip.samples());
             long t0 = System.nanoTime();
             float[] audio = switch (method) {
                 case "wavegrad" -> injector.getInstance(WaveGradVocoder.class).vocode(m, schedule, seed);
@@ -116,15 +119,20 @@ public final class VocodeCommand implements Callable<Integer> {
                 audio = injector.getInstance(MelConsistencyRefiner.class).refine(m, audio);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            float[] trimmed = java.util.Arrays.copyOf(audio, clip.length());
-            WavWriter.write(output, new AudioClip(trimmed, rate));
+            AudioClip out = new AudioClip(java.util.Arrays.copyOf(audio, length), rate);
+            WavWriter.write(output, out);
             String how = method.equals("wavegrad") ? "schedule " + schedule.name() + " (" + schedule.steps() + " steps)"
                     : "Griffin-Lim (32 iterations)";
             System.out.printf(Locale.ROOT, "%s -> %s: %.2f s of audio, %s%s, %.2f s, RTF %.3f%n",
-                    input, output, clip.durationSeconds(), how,
+                    input, output, out.durationSeconds(), how,
                     refineRounds > 0 ? ", " + refineRounds + " mel-consistency rounds" : "", seconds,
-                    seconds / clip.durationSeconds());
+                    seconds / out.durationSeconds());
         }
         return 0;
+    }
+
+    private static boolean isMelFile(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".npy") || name.endsWith(".npz");
     }
 }
