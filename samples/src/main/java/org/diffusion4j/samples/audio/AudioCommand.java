@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 /** {@code samples audio <vocode|train|schedule-search|eval>}: the WaveGrad vocoder of sdk-audio. */
 @Command(name = "audio", mixinStandardHelpOptions = true,
         description = "WaveGrad diffusion vocoder: vocode a WAV, train, search a schedule, evaluate.",
-        subcommands = {VocodeCommand.class, MelCommand.class, TrainCommand.class, ScheduleSearchCommand.class, EvalCommand.class})
+        subcommands = {VocodeCommand.class, MelCommand.class, ImportCommand.class, TrainCommand.class, ScheduleSearchCommand.class, EvalCommand.class})
 public final class AudioCommand implements Callable<Integer> {
 
     /** The shipped model, relative to the repository root. */

@@ -41,6 +41,23 @@ public record WaveGradCheckpoint(WaveGradConfig config, MelRecipe recipe) {
         AtomicFiles.writeString(dir.resolve(META), meta.toProperties());
     }
 
+    /**
+     * Makes a checkpoint directory from a bare weights file with lmnt's names (lmnt's own {@code weights-*.pt}, or a
+     * safetensors/.npz conversion; {@link WaveGradWeights#load}), so that {@code VocoderModel} and the vocoder
+     * commands load it like a model trained here. Such a file carries neither the network's settings nor its mel
+     * recipe, so the caller states both. Nothing is written unless every tensor loads into a network of
+     * {@code config} (names and shapes are checked first).
+     */
+    public static void importWeights(Path weights, WaveGradConfig config, MelRecipe recipe, Path dir) throws IOException {
+        new WaveGradCheckpoint(config, recipe); // the config and the recipe must agree before any work
+        try (NDManager manager = NDManager.newBaseManager()) {
+            WaveGrad model = new WaveGrad(config);
+            model.initialize(manager, DataType.FLOAT32);
+            WaveGradWeights.load(model, weights);
+            save(dir, model, recipe);
+        }
+    }
+
     /** Reads only the metadata. */
     public static WaveGradCheckpoint readMetadata(Path dir) throws IOException {
         Path file = dir.resolve(META);

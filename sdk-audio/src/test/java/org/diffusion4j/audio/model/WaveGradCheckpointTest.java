@@ -44,6 +44,50 @@ class WaveGradCheckpointTest {
         assertThrows(IllegalArgumentException.class, () -> new WaveGradCheckpoint(cfg, MelRecipe.wavegrad(22050)));
     }
 
+    /**
+     * A bare weights file becomes a checkpoint directory that loads with the stated config and recipe and the file's
+     * values; a file that does not fit the config writes nothing.
+     */
+    @Test
+    void importedWeightsLoadAsACheckpointAndAMismatchWritesNothing() throws IOException {
+        WaveGradConfig cfg = WaveGradTest.tiny(1);
+        MelRecipe recipe = new MelRecipe(16000, 512, 400, 6, 3, 20, 8000, 1, true, 1e-5, 20, 100);
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGrad original = new WaveGrad(cfg);
+            original.initialize(m, DataType.FLOAT32);
+            java.util.Random r = new java.util.Random(4);
+            for (ai.djl.nn.Parameter p : original.parameters().values()) {
+                float[] v = new float[(int) p.getArray().size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) r.nextGaussian();
+                }
+                org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
+            }
+            Path weights = dir.resolve("lmnt-converted.npz");
+            WaveGradWeights.save(original, weights);
+
+            Path imported = dir.resolve("imported");
+            WaveGradCheckpoint.importWeights(weights, cfg, recipe, imported);
+            assertEquals(new WaveGradCheckpoint(cfg, recipe), WaveGradCheckpoint.readMetadata(imported));
+            WaveGrad back = WaveGradCheckpoint.load(imported, m, recipe);
+            assertEquals(original.parameters().size(), back.parameters().size());
+            for (var e : original.parameters().entrySet()) {
+                assertArrayEquals(e.getValue().getArray().toFloatArray(),
+                        back.parameters().get(e.getKey()).getArray().toFloatArray(), 0f, e.getKey());
+            }
+
+            WaveGradConfig wider = cfg.toBuilder().melEmbedChannels(cfg.melEmbedChannels() + 2).build();
+            Path refused = dir.resolve("refused");
+            IOException e = assertThrows(IOException.class,
+                    () -> WaveGradCheckpoint.importWeights(weights, wider, recipe, refused));
+            assertTrue(e.getMessage().contains("shape"), e.getMessage());
+            assertTrue(java.nio.file.Files.notExists(refused), "nothing written");
+            assertThrows(IllegalArgumentException.class,
+                    () -> WaveGradCheckpoint.importWeights(weights, cfg, MelRecipe.wavegrad(22050), refused));
+            assertTrue(java.nio.file.Files.notExists(refused), "nothing written");
+        }
+    }
+
     /** A PriorGrad prior is part of the config: saved, read back, and a config without it is another config. */
     @Test
     void thePriorTravelsWithTheConfig() {
