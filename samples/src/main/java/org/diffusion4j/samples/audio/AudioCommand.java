@@ -1,15 +1,18 @@
 package org.diffusion4j.samples.audio;
 
 import java.util.concurrent.Callable;
+import org.diffusion4j.audio.model.WaveGradConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** {@code samples audio <vocode|train|schedule-search|eval>}: the WaveGrad vocoder of sdk-audio. */
+/** {@code samples audio <vocode|mel|import|train|schedule-search|eval>}: the WaveGrad vocoder of sdk-audio. */
 @Command(name = "audio", mixinStandardHelpOptions = true,
-        description = "WaveGrad diffusion vocoder: vocode a WAV, train, search a schedule, evaluate.",
-        subcommands = {VocodeCommand.class, MelCommand.class, ImportCommand.class, TrainCommand.class, ScheduleSearchCommand.class, EvalCommand.class})
+        description = "WaveGrad diffusion vocoder: vocode a WAV or a mel, write a mel, import lmnt weights, train, "
+                + "search a schedule, evaluate.",
+        subcommands = {VocodeCommand.class, MelCommand.class, ImportCommand.class, TrainCommand.class,
+                ScheduleSearchCommand.class, EvalCommand.class})
 public final class AudioCommand implements Callable<Integer> {
 
     /** The shipped model, relative to the repository root. */
@@ -22,6 +25,16 @@ public final class AudioCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
+
+    /** The network layout named on the command line: small, wide or base (lmnt's). */
+    static WaveGradConfig network(String name) {
+        return switch (name) {
+            case "small" -> WaveGradConfig.small();
+            case "wide" -> WaveGradConfig.wide();
+            case "base" -> WaveGradConfig.base();
+            default -> throw new IllegalArgumentException("--network: expected small, wide or base, got " + name);
+        };
+    }
 
     @Override
     public Integer call() {

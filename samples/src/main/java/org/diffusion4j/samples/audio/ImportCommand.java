@@ -37,12 +37,7 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WaveGradConfig base = switch (network) {
-            case "base" -> WaveGradConfig.base();
-            case "small" -> WaveGradConfig.small();
-            case "wide" -> WaveGradConfig.wide();
-            default -> throw new IllegalArgumentException("--network: expected base, small or wide, got " + network);
-        };
+        WaveGradConfig base = AudioCommand.network(network);
         WaveGradConfig config = base.toBuilder().noiseLevelScale(noiseLevelScale).build();
         WaveGradCheckpoint.importWeights(weights, config, MelRecipe.wavegrad(sampleRate), dir);
         System.out.println(weights + " -> " + dir + ": " + network + " network, noise-level scale " + noiseLevelScale

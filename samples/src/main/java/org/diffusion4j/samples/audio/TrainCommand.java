@@ -96,12 +96,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
-        WaveGradConfig cfg = switch (network) {
-            case "small" -> WaveGradConfig.small();
-            case "wide" -> WaveGradConfig.wide();
-            case "base" -> WaveGradConfig.base();
-            default -> throw new IllegalArgumentException("--network: expected small, wide or base, got " + network);
-        };
+        WaveGradConfig cfg = AudioCommand.network(network);
         if (noiseLevelScale != null) {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }

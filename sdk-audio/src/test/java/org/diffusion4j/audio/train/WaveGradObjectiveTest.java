@@ -99,6 +99,32 @@ class WaveGradObjectiveTest {
                 .prior(prior).build();
     }
 
+    /** Mels [b][2][frames] with value base + step·(clipWeight·i + k + f) for clip i, band k, frame f. */
+    private static float[][][] twoBandMels(int b, int frames, double base, double step, int clipWeight) {
+        float[][][] mels = new float[b][2][frames];
+        for (int i = 0; i < b; i++) {
+            for (int k = 0; k < 2; k++) {
+                for (int f = 0; f < frames; f++) {
+                    mels[i][k][f] = (float) (base + step * (clipWeight * i + k + f));
+                }
+            }
+        }
+        return mels;
+    }
+
+    /** [b][bands][frames] flattened in C order, the layout of a mel batch [B, nMels, F]. */
+    private static float[] flat(float[][][] mels) {
+        int bands = mels[0].length;
+        int frames = mels[0][0].length;
+        float[] out = new float[mels.length * bands * frames];
+        for (int i = 0; i < mels.length; i++) {
+            for (int k = 0; k < bands; k++) {
+                System.arraycopy(mels[i][k], 0, out, (i * bands + k) * frames, frames);
+            }
+        }
+        return out;
+    }
+
     @Test
     void withAPriorTheNoiseIsShapedBySAndTheLossIsWhitened() {
         int b = 2;
@@ -111,16 +137,8 @@ class WaveGradObjectiveTest {
             for (int i = 0; i < y0.length; i++) {
                 y0[i] = (float) (0.3 * Math.cos(0.21 * i));
             }
-            float[][][] mels = new float[b][2][frames];
-            float[] flatMel = new float[b * 2 * frames];
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < 2; k++) {
-                    for (int f = 0; f < frames; f++) {
-                        mels[i][k][f] = (float) (0.1 + 0.15 * (i + k + f));
-                        flatMel[(i * 2 + k) * frames + f] = mels[i][k][f];
-                    }
-                }
-            }
+            float[][][] mels = twoBandMels(b, frames, 0.1, 0.15, 1);
+            float[] flatMel = flat(mels);
             AtomicReference<float[]> seenY = new AtomicReference<>();
             // a network that answers 0.5·x: its whitened error is |ε − 0.5·y/s|
             NDArray loss = new WaveGradObjective(LEVELS, network(hop, prior)).losses(null, (xt, level, cond) -> {
@@ -173,16 +191,8 @@ class WaveGradObjectiveTest {
             for (int i = 0; i < y0.length; i++) {
                 y0[i] = (float) (0.4 * Math.sin(0.53 * i + 0.2));
             }
-            float[][][] mels = new float[b][2][frames];
-            float[] flatMel = new float[b * 2 * frames];
-            for (int i = 0; i < b; i++) {
-                for (int k = 0; k < 2; k++) {
-                    for (int f = 0; f < frames; f++) {
-                        mels[i][k][f] = (float) (0.2 + 0.1 * (2 * i + k + f));
-                        flatMel[(i * 2 + k) * frames + f] = mels[i][k][f];
-                    }
-                }
-            }
+            float[][][] mels = twoBandMels(b, frames, 0.2, 0.1, 2);
+            float[] flatMel = flat(mels);
             TrainingBatch batch = TrainingBatch.of(m.create(y0, new Shape(b, n)), m.create(flatMel, new Shape(b, 2, frames)));
             NDArray t = m.zeros(new Shape(b), DataType.INT64);
             org.diffusion4j.core.model.Denoiser half = (xt, level, cond) -> xt.mul(0.5f);
