@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with the network and mel recipe its MODEL.md states, carries a searched 6-step schedule, and its weights make audio
  * from the mel: closer to the reference than Gaussian noise of the same loudness and than the same network untrained
  * (what a weight file whose tensors failed to load, or loaded into the wrong places, would come close to). The
- * comparisons have no tuned margin; measured on these 30 frames: small 4.69 (noise-level scale 5000, step 180,000,
- * 2026-11-27; 5.06 at step 160,000, 5.19 at step 148,000, 5.32 at step 128,000, 5.45 at step 120,000, 5.35 at step 100,000, 5.41 at step 88,000, 5.60 at step 66,000, 6.08 at step 44,000, 6.76 for the scale-1 step-50,000 weights shipped before),
+ * comparisons have no tuned margin; measured on these 30 frames: small 4.21 (noise-level scale 5000, step 190,000 with
+ * L2 on the noise for its last 10,000 steps, 2026-11-27; 4.69 at step 180,000, 5.06 at step 160,000, 5.19 at step 148,000, 5.32 at step 128,000, 5.45 at step 120,000, 5.35 at step 100,000, 5.41 at step 88,000, 5.60 at step 66,000, 6.08 at step 44,000, 6.76 for the scale-1 step-50,000 weights shipped before),
  * wide 7.22 (step 38,000), noise 12.7 and 12.1, the untrained networks 33.2 and 34.4, as this test prints them (`mvn -B -pl sdk-audio -am test
  * -Dtest=ShippedVocoderModelsTest -Dsurefire.failIfNoSpecifiedTests=false`; docs/benchmarks.md has the whole-clip
  * figures).
