@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.audio;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,25 +40,12 @@ public final class MelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         MelRecipe recipe = WaveGradCheckpoint.readMetadata(modelDir).recipe();
         MelSpectrogram mel = new MelSpectrogram(recipe);
-        AudioClip clip = readAtRate(input, mel, recipe.sampleRate(), noResample);
+        AudioClip clip = AudioResampler.atRate(WavReader.read(input, mel.minSamples()), recipe.sampleRate(), !noResample,
+                "input " + input);
         float[][] m = mel.compute(clip.samples());
         MelFiles.write(output, m);
         System.out.printf(Locale.ROOT, "%s -> %s: %d mel bands x %d frames (hop %d at %d Hz)%n", input, output, m.length,
                 m[0].length, recipe.hop(), recipe.sampleRate());
         return 0;
-    }
-
-    /** The WAV at {@code rate}: resampled with a warning on stderr, or refused when {@code noResample}. */
-    static AudioClip readAtRate(Path input, MelSpectrogram mel, int rate, boolean noResample) throws IOException {
-        AudioClip clip = WavReader.read(input, mel.minSamples());
-        if (clip.sampleRate() == rate) {
-            return clip;
-        }
-        if (noResample) {
-            throw new IllegalArgumentException("input: expected " + rate + " Hz (the model's rate), got "
-                    + clip.sampleRate() + " Hz (drop --no-resample to resample)");
-        }
-        System.err.printf(Locale.ROOT, "warning: resampling %d Hz to %d Hz%n", clip.sampleRate(), rate);
-        return AudioResampler.resample(clip, rate);
     }
 }

@@ -9,6 +9,8 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.audio.inject.VocoderConfig;
 import org.diffusion4j.audio.inject.VocoderModule;
 import org.diffusion4j.audio.io.AudioClip;
+import org.diffusion4j.audio.io.AudioResampler;
+import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.io.WavWriter;
 import org.diffusion4j.audio.mel.MelFiles;
 import org.diffusion4j.audio.mel.MelSpectrogram;
@@ -104,7 +106,8 @@ public final class VocodeCommand implements Callable<Integer> {
                 m = MelFiles.read(input, vm.recipe());
                 length = m[0].length * vm.recipe().hop();
             } else {
-                AudioClip clip = MelCommand.readAtRate(input, mel, rate, noResample);
+                AudioClip clip = AudioResampler.atRate(WavReader.read(input, mel.minSamples()), rate, !noResample,
+                        "input " + input);
                 m = mel.compute(clip.samples());
                 length = clip.length();
             }

@@ -32,8 +32,6 @@ public final class VocoderDataset {
     public record Crop(float[] audio, float[][] mel) {
     }
 
-    private static final System.Logger LOG = System.getLogger(VocoderDataset.class.getName());
-
     private final MelSpectrogram mel;
     private final List<Item> items;
 
@@ -45,7 +43,11 @@ public final class VocoderDataset {
     /**
      * Loads the WAV files named one per line in {@code listFile} (relative to its folder). A file at
      * another rate is resampled to the recipe's rate with a warning when {@code allowResample}, else
-     * rejected; a file shorter than one hop is rejected.
+     * rejected ({@link AudioResampler#atRate}); a file shorter than one hop is rejected.
+     *
+     * @throws IllegalArgumentException a file at another rate when resampling is not allowed (bad input, like the
+     *                                  vocoder commands' refusal; an {@link IOException} before 2026-11-27)
+     * @throws IOException              a file that cannot be read as PCM WAV, or a list naming none
      */
     public static VocoderDataset load(Path listFile, MelSpectrogram mel, boolean allowResample) throws IOException {
         Objects.requireNonNull(mel, "mel");
@@ -57,15 +59,9 @@ public final class VocoderDataset {
             if (name.isEmpty() || name.startsWith("#")) {
                 continue;
             }
-            AudioClip clip = WavReader.read(dir.resolve(name), Math.max(mel.minSamples(), mel.recipe().hop()));
-            if (clip.sampleRate() != rate) {
-                if (!allowResample) {
-                    throw new IOException(dir.resolve(name) + ": expected " + rate + " Hz (the mel recipe's rate), got "
-                            + clip.sampleRate() + " Hz; allow resampling or convert the file");
-                }
-                LOG.log(System.Logger.Level.WARNING, "{0}: resampling {1} Hz to {2} Hz", name, clip.sampleRate(), rate);
-                clip = AudioResampler.resample(clip, rate);
-            }
+            Path file = dir.resolve(name);
+            AudioClip clip = AudioResampler.atRate(WavReader.read(file, Math.max(mel.minSamples(), mel.recipe().hop())),
+                    rate, allowResample, file.toString());
             float[] audio = clip.samples();
             items.add(new Item(name, audio, mel.compute(audio)));
         }

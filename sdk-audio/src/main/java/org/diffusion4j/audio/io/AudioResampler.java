@@ -8,7 +8,27 @@ import be.tarsos.dsp.resample.Resampler;
  */
 public final class AudioResampler {
 
+    private static final System.Logger LOG = System.getLogger(AudioResampler.class.getName());
+
     private AudioResampler() {
+    }
+
+    /**
+     * {@code clip} at {@code rate}: as it is when it already has that rate; else resampled with a warning logged when
+     * {@code allowResample}, or refused naming {@code source} and both rates (a model fed audio at another rate than it
+     * was trained for hears it pitch-shifted).
+     */
+    public static AudioClip atRate(AudioClip clip, int rate, boolean allowResample, String source) {
+        if (clip.sampleRate() == rate) {
+            return clip;
+        }
+        if (!allowResample) {
+            throw new IllegalArgumentException(source + ": expected " + rate + " Hz (the model's rate), got "
+                    + clip.sampleRate() + " Hz (allow resampling, or convert the file)");
+        }
+        LOG.log(System.Logger.Level.WARNING, "{0}: resampling {1} Hz to {2} Hz", source, String.valueOf(clip.sampleRate()),
+                String.valueOf(rate));
+        return resample(clip, rate);
     }
 
     public static AudioClip resample(AudioClip clip, int targetRate) {

@@ -15,6 +15,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.diffusion4j.core.io.AtomicFiles;
 
 /**
@@ -45,8 +47,11 @@ public final class MelFiles {
     public static float[][] read(Path file, MelRecipe recipe) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(recipe, "recipe");
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             throw new NoSuchFileException(file.toString(), null, "mel: no such file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": expected a NumPy .npy or .npz file, got a directory or another non-file");
         }
         try (NDManager manager = NDManager.newBaseManager()) {
             NDList arrays;
@@ -62,7 +67,7 @@ public final class MelFiles {
 
     /**
      * Writes {@code mel} [nMels][frames] to {@code file}, as a .npy (one float32 array of shape (nMels, frames)) or a
-     * .npz (that array named {@value #NPZ_KEY}) by the file's extension, atomically.
+     * .npz (that array named {@value #NPZ_KEY}) by the file's extension, atomically. Pure Java: no native engine.
      */
     public static void write(Path file, float[][] mel) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -71,16 +76,14 @@ public final class MelFiles {
         if (name.endsWith(".npy")) {
             AtomicFiles.write(file, out -> out.write(npy(mel, shape[0], shape[1])));
         } else if (name.endsWith(".npz")) {
-            try (NDManager manager = NDManager.newBaseManager()) {
-                float[] flat = new float[shape[0] * shape[1]];
-                for (int m = 0; m < shape[0]; m++) {
-                    System.arraycopy(mel[m], 0, flat, m * shape[1], shape[1]);
-                }
-                NDArray array = manager.create(flat, new Shape(shape[0], shape[1]));
-                array.setName(NPZ_KEY);
-                NDList list = new NDList(array);
-                AtomicFiles.write(file, out -> list.encode(out, NDList.Encoding.NPZ));
-            }
+            // an .npz is a zip of .npy files named after their keys (numpy.savez)
+            AtomicFiles.write(file, out -> {
+                ZipOutputStream zip = new ZipOutputStream(out);
+                zip.putNextEntry(new ZipEntry(NPZ_KEY + ".npy"));
+                zip.write(npy(mel, shape[0], shape[1]));
+                zip.closeEntry();
+                zip.finish(); // not close(): AtomicFiles owns the stream
+            });
         } else {
             throw new IllegalArgumentException("file: expected a name ending in .npy or .npz, got " + file);
         }

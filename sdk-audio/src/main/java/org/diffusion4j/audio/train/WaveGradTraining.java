@@ -312,6 +312,20 @@ public final class WaveGradTraining {
         static ObjectiveSettings of(Options o) {
             return new ObjectiveSettings(o.lowNoiseFraction(), o.spectralLossWeight(), o.noiseLoss());
         }
+
+        /** Refuses {@code requested} naming the first setting that differs from these, the run's own. */
+        void requireSameAs(ObjectiveSettings requested, Path runDir) {
+            refuseIfDifferent("lowNoiseFraction", lowNoiseFraction, requested.lowNoiseFraction, runDir);
+            refuseIfDifferent("spectralLossWeight", spectralLossWeight, requested.spectralLossWeight, runDir);
+            refuseIfDifferent("noiseLoss", noiseLoss, requested.noiseLoss, runDir);
+        }
+
+        private static void refuseIfDifferent(String name, Object trained, Object requested, Path runDir) {
+            if (!trained.equals(requested)) {
+                throw new IllegalArgumentException(name + ": the run in " + runDir + " was trained with " + trained
+                        + ", got " + requested + " (allow setting changes to continue with another)");
+            }
+        }
     }
 
     static ObjectiveSettings readObjectiveSettings(Path runDir) throws IOException {
@@ -409,21 +423,7 @@ public final class WaveGradTraining {
             requireSameNetwork(modelDir, o.network());
             ObjectiveSettings trained = readObjectiveSettings(o.runDir());
             if (!allowSettingChanges) {
-                if (trained.lowNoiseFraction() != o.lowNoiseFraction()) {
-                    throw new IllegalArgumentException("lowNoiseFraction: the run in " + o.runDir() + " was trained with "
-                            + trained.lowNoiseFraction() + ", got " + o.lowNoiseFraction()
-                            + " (allow setting changes to continue with another)");
-                }
-                if (trained.spectralLossWeight() != o.spectralLossWeight()) {
-                    throw new IllegalArgumentException("spectralLossWeight: the run in " + o.runDir()
-                            + " was trained with " + trained.spectralLossWeight() + ", got " + o.spectralLossWeight()
-                            + " (allow setting changes to continue with another)");
-                }
-                if (trained.noiseLoss() != o.noiseLoss()) {
-                    throw new IllegalArgumentException("noiseLoss: the run in " + o.runDir() + " was trained with "
-                            + trained.noiseLoss() + ", got " + o.noiseLoss()
-                            + " (allow setting changes to continue with another)");
-                }
+                trained.requireSameAs(ObjectiveSettings.of(o), o.runDir());
             }
         }
         writeObjectiveSettings(o.runDir(), ObjectiveSettings.of(o));

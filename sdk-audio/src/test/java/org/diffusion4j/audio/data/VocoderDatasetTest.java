@@ -114,8 +114,9 @@ class VocoderDatasetTest {
         WavWriter.write(dir.resolve("a.wav"), new AudioClip(new float[16000], 16000));
         Path list = Files.writeString(dir.resolve("list.txt"), "a.wav\n");
         MelSpectrogram mel = MelSpectrogram.wavegrad(22050);
-        IOException e = assertThrows(IOException.class, () -> VocoderDataset.load(list, mel, false));
-        assertTrue(e.getMessage().contains("expected 22050 Hz"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VocoderDataset.load(list, mel, false));
+        assertTrue(e.getMessage().contains("a.wav: expected 22050 Hz") && e.getMessage().contains("got 16000 Hz"),
+                e.getMessage());
         VocoderDataset d = VocoderDataset.load(list, mel, true);
         assertEquals(22050, d.items().get(0).audio().length);
     }

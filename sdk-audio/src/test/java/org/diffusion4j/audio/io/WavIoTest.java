@@ -164,4 +164,23 @@ class WavIoTest {
         AudioClip same = new AudioClip(x, from);
         assertEquals(same, AudioResampler.resample(same, from));
     }
+
+    /** A clip at the model's rate passes as it is; another rate is resampled only when allowed, else refused. */
+    @Test
+    void atRateKeepsResamplesOrRefusesNamingTheSourceAndBothRates() {
+        float[] x = new float[1600];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (0.3 * Math.sin(0.05 * i));
+        }
+        AudioClip clip = new AudioClip(x, 16000);
+        assertTrue(AudioResampler.atRate(clip, 16000, false, "a.wav") == clip, "the same clip, not a copy");
+        AudioClip up = AudioResampler.atRate(clip, 22050, true, "a.wav");
+        assertEquals(22050, up.sampleRate());
+        assertEquals(Math.round(1600 * 22050 / 16000.0), up.length());
+        assertArrayEquals(AudioResampler.resample(clip, 22050).samples(), up.samples(), 0f);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AudioResampler.atRate(clip, 22050, false, "input a.wav"));
+        assertTrue(e.getMessage().startsWith("input a.wav: expected 22050 Hz") && e.getMessage().contains("got 16000 Hz"),
+                e.getMessage());
+    }
 }
