@@ -90,17 +90,6 @@ class WaveGradTest {
         }
     }
 
-    /** Every parameter drawn from N(0, std²) (zero-initialised layers would hide parts of the computation). */
-    static void randomise(WaveGrad model, Random r, double std) {
-        for (Parameter p : model.parameters().values()) {
-            float[] v = new float[(int) p.getArray().size()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = (float) (std * r.nextGaussian());
-            }
-            org.diffusion4j.core.memory.NativeArrays.copyInto(p.getArray(), v);
-        }
-    }
-
     /**
      * Backward through the per-block scopes of the forward (each activation's handle closed once read) against
      * central finite differences: for every parameter, at its element of largest gradient, of L = Σ out·r.
@@ -112,7 +101,7 @@ class WaveGradTest {
             WaveGrad model = new WaveGrad(cfg);
             model.initialize(m, DataType.FLOAT32);
             Random r = new Random(5);
-            randomise(model, r, 0.2);
+            RandomWeights.randomise(model, r, 0.2);
             int batch = 2;
             int frames = 3;
             int t = frames * cfg.hop();
@@ -159,7 +148,7 @@ class WaveGradTest {
                 model.initialize(m, DataType.FLOAT32);
                 Random r = new Random(11);
                 // non-zero biases so that bias handling is checked too
-                randomise(model, r, 0.4);
+                RandomWeights.randomise(model, r, 0.4);
                 int batch = 2;
                 int frames = 3;
                 int t = frames * cfg.hop();
