@@ -8,13 +8,14 @@ import org.diffusion4j.audio.train.WaveGradObjective;
 import org.diffusion4j.audio.train.WaveGradTraining;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
-import org.diffusion4j.samples.LrDecayOption;
+import org.diffusion4j.core.training.RunSettings;
+import org.diffusion4j.samples.RunOptions;
 import org.diffusion4j.samples.ResumeOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains (or resumes) a WaveGrad vocoder on a list of WAV files. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Recipe.class,
         description = "Train a WaveGrad vocoder (resumes from RUN_DIR/checkpoints; EMA weights go to RUN_DIR/model).")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -32,32 +33,11 @@ public final class TrainCommand implements Callable<Integer> {
             + "encoding: 1 as lmnt-com/wavegrad, 5000 as the WaveGrad paper (default: the network's own, 1)")
     Double noiseLevelScale;
 
-    @Option(names = "--steps", defaultValue = "20000", description = "total training steps (default: ${DEFAULT-VALUE})")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "8", description = "crops per step (default: ${DEFAULT-VALUE})")
-    int batch;
-
     @Option(names = "--crop-frames", defaultValue = "24", description = "mel frames per crop, 300 samples each (default: ${DEFAULT-VALUE})")
     int cropFrames;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of weights and data (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
-    double learningRate;
-
-    @Option(names = "--warmup", defaultValue = "200", description = "linear learning-rate warm-up steps (default: ${DEFAULT-VALUE})")
-    int warmup;
-
-    @Option(names = "--ema", defaultValue = "0.995", description = "EMA decay of the exported weights (default: ${DEFAULT-VALUE})")
-    double ema;
-
-    @Option(names = "--checkpoint-every", defaultValue = "50", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
-    int checkpointEvery;
-
     @Mixin
-    LrDecayOption lrDecay;
+    RunOptions run;
 
     @Mixin
     ResumeOptions resume;
@@ -100,15 +80,22 @@ public final class TrainCommand implements Callable<Integer> {
         if (noiseLevelScale != null) {
             cfg = cfg.toBuilder().noiseLevelScale(noiseLevelScale).build();
         }
-        WaveGradTraining.Options o = WaveGradTraining.Options.builder(data, runDir).network(cfg).steps(steps).batchSize(batch)
-                .cropFrames(cropFrames).seed(seed).learningRate(learningRate).warmupSteps(warmup).emaDecay(ema)
-                .checkpointEvery(checkpointEvery).allowResample(allowResample).lowNoiseFraction(lowNoiseFraction)
-                .lrDecayFrom(lrDecay.fromOrNone(steps)).filmInit(filmInit).priorStdMin(priorStdMin)
+        WaveGradTraining.Options o = WaveGradTraining.Options.builder(data, runDir).network(cfg)
+                .run(run.settings(WaveGradTraining.Options.LMNT_RUN)).cropFrames(cropFrames).allowResample(allowResample)
+                .lowNoiseFraction(lowNoiseFraction).filmInit(filmInit).priorStdMin(priorStdMin)
                 .spectralLossWeight(spectralLossWeight).noiseLoss(noiseLoss).build();
         try (NDManager manager = NDManager.newBaseManager()) {
             long reached = WaveGradTraining.run(o, manager, System.out, resume.allowSettingChanges());
             System.out.println("done at step " + reached + "; model in " + runDir.resolve("model"));
         }
         return 0;
+    }
+
+    /** lmnt's run ({@link WaveGradTraining.Options#LMNT_RUN}) as the run options' defaults. */
+    public static final class Recipe extends RunOptions.Defaults {
+        @Override
+        protected RunSettings recipe() {
+            return WaveGradTraining.Options.LMNT_RUN;
+        }
     }
 }

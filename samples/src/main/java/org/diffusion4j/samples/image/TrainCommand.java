@@ -11,13 +11,14 @@ import org.diffusion4j.image.train.ImageDiffusionTraining;
 import org.diffusion4j.samples.ConsoleProgress;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
-import org.diffusion4j.samples.LrDecayOption;
+import org.diffusion4j.samples.RunOptions;
+import org.diffusion4j.core.training.RunSettings;
 import org.diffusion4j.samples.ResumeOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains (or resumes) a U-Net on MNIST or on a folder of images; the run directory makes it resumable. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TrainCommand.Recipe.class,
         description = "Train a class-conditional U-Net with classifier-free-guidance dropout; rerun to resume.")
 public final class TrainCommand implements Callable<Integer> {
 
@@ -44,37 +45,15 @@ public final class TrainCommand implements Callable<Integer> {
             + "ema.safetensors (default: ${DEFAULT-VALUE})")
     Path runDir;
 
-    @Option(names = "--steps", defaultValue = "3000", description = "total optimiser steps of the run, counting "
-            + "those of earlier runs in RUN_DIR (default: ${DEFAULT-VALUE})")
-    long steps;
-
-    @Option(names = "--batch", defaultValue = "64", description = "images per step (default: ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "7e-4", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
-
-    @Option(names = "--ema", defaultValue = "0.998", description = "EMA decay of the exported weights "
-            + "(default: ${DEFAULT-VALUE})")
-    double ema;
-
     @Option(names = "--cond-drop", defaultValue = "0.1", description = "probability that an example's label is "
             + "replaced by the null class, for classifier-free guidance (default: ${DEFAULT-VALUE})")
     double condDrop;
 
-    @Option(names = "--checkpoint-every", defaultValue = "250", description = "steps between checkpoints "
-            + "(default: ${DEFAULT-VALUE})")
-    int checkpointEvery;
-
     @Option(names = "--flip", description = "random horizontal flips (not for digits)")
     boolean flip;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of weights, batches and noise "
-            + "(default: ${DEFAULT-VALUE})")
-    long seed;
-
     @Mixin
-    LrDecayOption lrDecay;
+    RunOptions run;
 
     @Mixin
     ResumeOptions resume;
@@ -113,20 +92,27 @@ public final class TrainCommand implements Callable<Integer> {
                 condDrop = 0;
             }
         }
+        RunSettings r = run.settings(ImageDiffusionTraining.MNIST_RUN);
         System.out.printf(Locale.ROOT, "%d images %d×%d×%d, run %s, %d steps, batch %d, lr %.1e, seed %d%n",
-                data.count(), data.channels(), data.height(), data.width(), runDir, steps, batch, lr, seed);
-        long decayFrom = lrDecay.fromOrNone(steps);
-        try (ConsoleProgress bar = ConsoleProgress.training("train", steps)) {
+                data.count(), data.channels(), data.height(), data.width(), runDir, r.steps(), r.batchSize(),
+                r.learningRate(), r.seed());
+        try (ConsoleProgress bar = ConsoleProgress.training("train", r.steps())) {
             long t0 = System.nanoTime();
-            long reached = ImageDiffusionTraining.builder().model(model).images(data).runDir(runDir).seed(seed)
-                    .batchSize(batch).learningRate(lr).emaDecay(ema).condDropProbability(condDrop)
-                    .lrDecay(Math.max(0, decayFrom), decayFrom < 0 ? 0 : steps)
-                    .checkpointEvery(checkpointEvery).flip(flip).allowSettingChanges(resume.allowSettingChanges()).listener(bar).build()
-                    .trainUntil(steps);
+            long reached = ImageDiffusionTraining.builder().model(model).images(data).runDir(runDir).run(r)
+                    .condDropProbability(condDrop).flip(flip).allowSettingChanges(resume.allowSettingChanges())
+                    .listener(bar).build().train();
             bar.close();
             System.out.printf(Locale.ROOT, "step %d reached in %.1f s; EMA weights: %s%n", reached,
                     (System.nanoTime() - t0) / 1e9, runDir.resolve(ImageDiffusionModel.WEIGHTS_FILE));
         }
         return 0;
+    }
+
+    /** The shipped MNIST model's run ({@link ImageDiffusionTraining#MNIST_RUN}) as the run options' defaults. */
+    public static final class Recipe extends RunOptions.Defaults {
+        @Override
+        protected RunSettings recipe() {
+            return ImageDiffusionTraining.MNIST_RUN;
+        }
     }
 }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.diffusion4j.samples.LrDecayOption;
+import org.diffusion4j.samples.RunOptions;
 import org.diffusion4j.samples.ResumeOptions;
 import org.diffusion4j.text.data.E2eCorpus;
 import org.diffusion4j.text.data.HuggingFaceJsonTokenizer;
@@ -15,29 +15,18 @@ import org.diffusion4j.text.data.Tokenizer;
 import org.diffusion4j.text.data.WhitespaceTokenizer;
 import org.diffusion4j.text.train.DiffusionLmTraining;
 import org.diffusion4j.text.train.TrainingSettings;
+import org.diffusion4j.core.training.RunSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Trains (or resumes) a Diffusion-LM on E2E src1_valid through sdk-core's trainer. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, defaultValueProvider = TextTrainCommand.Recipe.class,
         description = "Train a Diffusion-LM on E2E or your own sentences (resumes from the newest checkpoint in --run-dir).")
 public final class TextTrainCommand implements Callable<Integer> {
 
     @Option(names = "--run-dir", defaultValue = "runs/text", description = "vocabulary, checkpoints and model/ (default: ${DEFAULT-VALUE})")
     Path runDir;
-
-    @Option(names = "--steps", defaultValue = "30000", description = "total optimiser steps (default: ${DEFAULT-VALUE})")
-    long steps;
-
-    @Option(names = "--seed", defaultValue = "102", description = "seed (default: ${DEFAULT-VALUE})")
-    long seed;
-
-    @Option(names = "--batch", defaultValue = "64", description = "sentences per step (default: ${DEFAULT-VALUE})")
-    int batch;
-
-    @Option(names = "--lr", defaultValue = "1e-3", description = "AdamW learning rate (default: ${DEFAULT-VALUE})")
-    double lr;
 
     @Option(names = "--layers", defaultValue = "2", description = "transformer layers (default: ${DEFAULT-VALUE})")
     int layers;
@@ -47,9 +36,6 @@ public final class TextTrainCommand implements Callable<Integer> {
 
     @Option(names = "--length", defaultValue = "40", description = "sequence length L incl. START/END (default: ${DEFAULT-VALUE})")
     int length;
-
-    @Option(names = "--checkpoint-every", defaultValue = "500", description = "steps between checkpoints (default: ${DEFAULT-VALUE})")
-    int checkpointEvery;
 
     @Option(names = "--data", description = "your own sentences, one per line, UTF-8; blank lines are skipped "
             + "(default: E2E src1_valid)")
@@ -64,16 +50,15 @@ public final class TextTrainCommand implements Callable<Integer> {
     Integer minCount;
 
     @Mixin
-    LrDecayOption lrDecay;
+    RunOptions run;
 
     @Mixin
     ResumeOptions resume;
 
     @Override
     public Integer call() throws Exception {
-        TrainingSettings.Builder settings = TrainingSettings.builder(runDir).seed(seed).steps(steps).batchSize(batch)
-                .learningRate(lr).checkpointEvery(checkpointEvery).sequenceLength(length).hiddenSize(hidden).layers(layers)
-                .lrDecayFrom(lrDecay.fromOrNone(steps));
+        TrainingSettings.Builder settings = TrainingSettings.builder(runDir).run(run.settings(TrainingSettings.E2E_RUN))
+                .sequenceLength(length).hiddenSize(hidden).layers(layers);
         if (minCount != null) {
             settings.minCount(minCount);
         }
@@ -111,5 +96,13 @@ public final class TextTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--data: expected at least one non-blank line, got none in " + file);
         }
         return out;
+    }
+
+    /** The shipped model's run ({@link TrainingSettings#E2E_RUN}) as the run options' defaults. */
+    public static final class Recipe extends RunOptions.Defaults {
+        @Override
+        protected RunSettings recipe() {
+            return TrainingSettings.E2E_RUN;
+        }
     }
 }

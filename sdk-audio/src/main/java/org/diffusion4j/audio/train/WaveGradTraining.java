@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.diffusion4j.audio.data.VocoderDataset;
 import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.model.WaveGrad;
@@ -26,6 +27,7 @@ import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.schedule.NoiseSchedule;
 import org.diffusion4j.core.training.DiffusionTrainer;
 import org.diffusion4j.core.training.NonFiniteLossException;
+import org.diffusion4j.core.training.RunSettings;
 import org.diffusion4j.core.training.TrainerConfig;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingCheckpoint;
@@ -74,39 +76,32 @@ public final class WaveGradTraining {
      * {@link MelEnergyPrior} with that floor, fitted to the training set at the start of the run and stored in the
      * network config (a resumed run must fit the same one).
      */
-    public record Options(Path trainList, Path runDir, WaveGradConfig network, long steps, int batchSize,
-                          int cropFrames, long seed, double learningRate, int warmupSteps, double emaDecay,
-                          int checkpointEvery, boolean allowResample, double lowNoiseFraction, long lrDecayFrom,
-                          FilmInit filmInit, double priorStdMin, double spectralLossWeight,
-                          WaveGradObjective.NoiseLoss noiseLoss) {
+    public record Options(Path trainList, Path runDir, WaveGradConfig network, RunSettings run, int cropFrames,
+                          boolean allowResample, double lowNoiseFraction, FilmInit filmInit, double priorStdMin,
+                          double spectralLossWeight, WaveGradObjective.NoiseLoss noiseLoss) {
+
+        /**
+         * lmnt's run: 20,000 steps, batch 8, seed 0, Adam 2e-4 after a 200-step warm-up, EMA 0.995, a checkpoint every
+         * 50 steps, a constant learning rate.
+         */
+        public static final RunSettings LMNT_RUN = RunSettings.builder().seed(0).steps(20_000).batchSize(8)
+                .learningRate(2e-4).warmupSteps(200).emaDecay(0.995).checkpointEvery(50).build();
 
         public Options {
             Objects.requireNonNull(trainList, "trainList");
             Objects.requireNonNull(runDir, "runDir");
             Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(run, "run");
             Objects.requireNonNull(filmInit, "filmInit");
             Objects.requireNonNull(noiseLoss, "noiseLoss");
-            if (steps < 1) {
-                throw new IllegalArgumentException("steps: expected >= 1, got " + steps);
-            }
-            if (batchSize < 1) {
-                throw new IllegalArgumentException("batchSize: expected >= 1, got " + batchSize);
+            if (run.steps() < 1) {
+                throw new IllegalArgumentException("steps: expected >= 1, got " + run.steps());
             }
             if (cropFrames < 1) {
                 throw new IllegalArgumentException("cropFrames: expected >= 1, got " + cropFrames);
             }
-            if (warmupSteps < 0) {
-                throw new IllegalArgumentException("warmupSteps: expected >= 0, got " + warmupSteps);
-            }
-            if (checkpointEvery < 1) {
-                throw new IllegalArgumentException("checkpointEvery: expected >= 1, got " + checkpointEvery);
-            }
             if (!(lowNoiseFraction >= 0 && lowNoiseFraction <= 1)) {
                 throw new IllegalArgumentException("lowNoiseFraction: expected a value in [0, 1], got " + lowNoiseFraction);
-            }
-            if (lrDecayFrom != -1 && (lrDecayFrom < 0 || lrDecayFrom >= steps)) {
-                throw new IllegalArgumentException("lrDecayFrom: expected -1 (no decay) or a step in [0, steps = "
-                        + steps + "), got " + lrDecayFrom);
             }
             if (!(priorStdMin == 0 || priorStdMin > 0 && priorStdMin <= 1)) {
                 throw new IllegalArgumentException("priorStdMin: expected 0 (WaveGrad's N(0, I)) or a PriorGrad floor in "
@@ -122,10 +117,9 @@ public final class WaveGradTraining {
         }
 
         /**
-         * A builder starting from {@link #defaults}: lmnt's settings on the small network (20,000 steps, batch 8,
-         * 24-frame crops, seed 0, Adam 2e-4 after a 200-step warm-up, EMA 0.995, a checkpoint every 50 steps, no
-         * resampling of the data, WaveGrad's level distribution, constant learning rate, zeroed FiLM scales, N(0, I)
-         * noise, no spectral loss, L1 on the noise).
+         * A builder starting from {@link #defaults}: lmnt's settings on the small network ({@link #LMNT_RUN},
+         * 24-frame crops, no resampling of the data, WaveGrad's level distribution, zeroed FiLM scales, N(0, I) noise,
+         * no spectral loss, L1 on the noise).
          */
         public static Builder builder(Path trainList, Path runDir) {
             return new Builder(trainList, runDir);
@@ -137,11 +131,9 @@ public final class WaveGradTraining {
 
         /** A builder holding these options. */
         public Builder toBuilder() {
-            return new Builder(trainList, runDir).network(network).steps(steps).batchSize(batchSize).cropFrames(cropFrames)
-                    .seed(seed).learningRate(learningRate).warmupSteps(warmupSteps).emaDecay(emaDecay)
-                    .checkpointEvery(checkpointEvery).allowResample(allowResample).lowNoiseFraction(lowNoiseFraction)
-                    .lrDecayFrom(lrDecayFrom).filmInit(filmInit).priorStdMin(priorStdMin)
-                    .spectralLossWeight(spectralLossWeight).noiseLoss(noiseLoss);
+            return new Builder(trainList, runDir).network(network).run(run).cropFrames(cropFrames)
+                    .allowResample(allowResample).lowNoiseFraction(lowNoiseFraction).filmInit(filmInit)
+                    .priorStdMin(priorStdMin).spectralLossWeight(spectralLossWeight).noiseLoss(noiseLoss);
         }
 
         /** Options one setting at a time; {@link #build} checks them all. */
@@ -149,17 +141,10 @@ public final class WaveGradTraining {
             private final Path trainList;
             private final Path runDir;
             private WaveGradConfig network = WaveGradConfig.small();
-            private long steps = 20_000;
-            private int batchSize = 8;
+            private RunSettings run = LMNT_RUN;
             private int cropFrames = 24;
-            private long seed;
-            private double learningRate = 2e-4;
-            private int warmupSteps = 200;
-            private double emaDecay = 0.995;
-            private int checkpointEvery = 50;
             private boolean allowResample;
             private double lowNoiseFraction;
-            private long lrDecayFrom = -1;
             private FilmInit filmInit = FilmInit.ZERO_SCALE;
             private double priorStdMin;
             private double spectralLossWeight;
@@ -175,43 +160,20 @@ public final class WaveGradTraining {
                 return this;
             }
 
-            public Builder steps(long v) {
-                steps = v;
+            /** Steps, batch, seed, learning rate and its schedule, EMA and checkpoint interval. */
+            public Builder run(RunSettings v) {
+                run = v;
                 return this;
             }
 
-            public Builder batchSize(int v) {
-                batchSize = v;
+            /** The run settings with the changes {@code edit} makes, e.g. {@code r -> r.steps(500).learningRate(1e-3)}. */
+            public Builder run(UnaryOperator<RunSettings.Builder> edit) {
+                run = run.with(edit);
                 return this;
             }
 
             public Builder cropFrames(int v) {
                 cropFrames = v;
-                return this;
-            }
-
-            public Builder seed(long v) {
-                seed = v;
-                return this;
-            }
-
-            public Builder learningRate(double v) {
-                learningRate = v;
-                return this;
-            }
-
-            public Builder warmupSteps(int v) {
-                warmupSteps = v;
-                return this;
-            }
-
-            public Builder emaDecay(double v) {
-                emaDecay = v;
-                return this;
-            }
-
-            public Builder checkpointEvery(int v) {
-                checkpointEvery = v;
                 return this;
             }
 
@@ -224,12 +186,6 @@ public final class WaveGradTraining {
             /** Fraction of each batch whose levels are drawn log-uniform in the noise variance (low noise). */
             public Builder lowNoiseFraction(double v) {
                 lowNoiseFraction = v;
-                return this;
-            }
-
-            /** −1 for a constant learning rate after the warm-up, else the step from which it decays linearly to 0. */
-            public Builder lrDecayFrom(long v) {
-                lrDecayFrom = v;
                 return this;
             }
 
@@ -257,9 +213,8 @@ public final class WaveGradTraining {
             }
 
             public Options build() {
-                return new Options(trainList, runDir, network, steps, batchSize, cropFrames, seed, learningRate,
-                        warmupSteps, emaDecay, checkpointEvery, allowResample, lowNoiseFraction, lrDecayFrom, filmInit,
-                        priorStdMin, spectralLossWeight, noiseLoss);
+                return new Options(trainList, runDir, network, run, cropFrames, allowResample, lowNoiseFraction,
+                        filmInit, priorStdMin, spectralLossWeight, noiseLoss);
             }
         }
     }
@@ -277,10 +232,8 @@ public final class WaveGradTraining {
      * the learning rate decays linearly from that step to 0 at {@code steps}.
      */
     public static TrainerConfig trainerConfig(Options o) {
-        return TrainerConfig.builder().seed(o.seed()).learningRate(o.learningRate()).warmupSteps(o.warmupSteps())
-                .beta1(0.9).beta2(0.999).epsilon(1e-8).weightDecay(0).gradClipNorm(1.0).emaDecay(o.emaDecay())
-                .checkpointDir(o.runDir().resolve("checkpoints")).checkpointEvery(o.checkpointEvery())
-                .keepCheckpoints(10).lrDecay(Math.max(0, o.lrDecayFrom()), o.lrDecayFrom() < 0 ? 0 : o.steps()).build();
+        return o.run().trainerConfig(o.runDir().resolve("checkpoints")).beta1(0.9).beta2(0.999).epsilon(1e-8)
+                .weightDecay(0).gradClipNorm(1.0).keepCheckpoints(10).build();
     }
 
     /**
@@ -410,8 +363,8 @@ public final class WaveGradTraining {
         DiffusionTrainer.Builder builder = DiffusionTrainer.builder().allowSettingChanges(allowSettingChanges)
                 .diffusion(trainingProcess())
                 .architecture(() -> new WaveGrad(o.network()))
-                .inputShapes(new Shape(o.batchSize(), samples), new Shape(o.batchSize()),
-                        new Shape(o.batchSize(), o.network().nMels(), o.cropFrames()))
+                .inputShapes(new Shape(o.run().batchSize(), samples), new Shape(o.run().batchSize()),
+                        new Shape(o.run().batchSize(), o.network().nMels(), o.cropFrames()))
                 .objective(new WaveGradObjective(ContinuousNoiseLevels.of(InferenceSchedule.train1000(),
                         o.lowNoiseFraction()), network).withSpectralLoss(o.spectralLossWeight())
                         .withNoiseLoss(o.noiseLoss()));
@@ -473,15 +426,15 @@ public final class WaveGradTraining {
                     }
                     log.printf(Locale.ROOT, "new run: %s, %d parameters, batch %d x %d frames, seed %d, FiLM init %s, "
                             + "spectral loss weight %s, %s on the noise%n", o.network(),
-                            ((WaveGrad) trainer.block()).parameterCount(), o.batchSize(), o.cropFrames(), o.seed(),
+                            ((WaveGrad) trainer.block()).parameterCount(), o.run().batchSize(), o.cropFrames(), o.run().seed(),
                             o.filmInit(), o.spectralLossWeight(), o.noiseLoss());
                 }
-                TrainingData data = data(dataset, o.seed(), o.batchSize(), o.cropFrames());
+                TrainingData data = data(dataset, o.run().seed(), o.run().batchSize(), o.cropFrames());
                 long failedStep = -1;
                 int retries = 0;
-                while (trainer.step() < o.steps()) {
+                while (trainer.step() < o.run().steps()) {
                     try {
-                        trainer.train(data, o.steps() - trainer.step());
+                        trainer.train(data, o.run().steps() - trainer.step());
                     } catch (NonFiniteLossException e) {
                         // The trainer leaves the state of the step before (nothing of the failed step applied) and
                         // re-derives the step's randomness from (seed, step), so a retry recomputes exactly the same
@@ -546,19 +499,19 @@ public final class WaveGradTraining {
         }
         Options.Builder b = Options.builder(Path.of(args[0]), Path.of(args[1]));
         if (args.length > 2) {
-            b.steps(Long.parseLong(args[2]));
+            b.run(r -> r.steps(Long.parseLong(args[2])));
         }
         if (args.length > 3) {
-            b.batchSize(Integer.parseInt(args[3]));
+            b.run(r -> r.batchSize(Integer.parseInt(args[3])));
         }
         if (args.length > 4) {
             b.cropFrames(Integer.parseInt(args[4]));
         }
         if (args.length > 5) {
-            b.seed(Long.parseLong(args[5]));
+            b.run(r -> r.seed(Long.parseLong(args[5])));
         }
         if (args.length > 6) {
-            b.checkpointEvery(Integer.parseInt(args[6]));
+            b.run(r -> r.checkpointEvery(Integer.parseInt(args[6])));
         }
         Options o = b.build();
         try (NDManager manager = NDManager.newBaseManager()) {

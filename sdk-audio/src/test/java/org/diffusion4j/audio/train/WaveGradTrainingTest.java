@@ -50,8 +50,9 @@ class WaveGradTrainingTest {
     }
 
     private WaveGradTraining.Options options(Path run, WaveGradConfig network, long steps, double learningRate) {
-        return WaveGradTraining.Options.builder(TRAIN, run).network(network).steps(steps).batchSize(2).cropFrames(4).seed(7)
-                .learningRate(learningRate).warmupSteps(3).emaDecay(0.9).checkpointEvery(2).build();
+        return WaveGradTraining.Options.builder(TRAIN, run).network(network).cropFrames(4)
+                .run(r -> r.steps(steps).batchSize(2).seed(7).learningRate(learningRate).warmupSteps(3).emaDecay(0.9)
+                        .checkpointEvery(2)).build();
     }
 
     /** A run trained for 2 steps in {@code dir/run}, its log discarded. */
@@ -197,14 +198,14 @@ class WaveGradTrainingTest {
     @Test
     void aLearningRateDecayEndsAtZeroOnTheRunsLastStep() {
         WaveGradTraining.Options constant = options(dir.resolve("run"), 100);
-        WaveGradTraining.Options o = constant.toBuilder().network(micro()).lrDecayFrom(60).build();
+        WaveGradTraining.Options o = constant.toBuilder().network(micro()).run(r -> r.lrDecayFrom(60)).build();
         TrainerConfig c = WaveGradTraining.trainerConfig(o);
         assertEquals(2e-4, c.learningRateAt(59), 1e-18);
         assertEquals(2e-4 * 10 / 40, c.learningRateAt(90), 1e-18);
         assertTrue(c.decayedToZeroAt(100) && !c.decayedToZeroAt(99));
         assertEquals(2e-4, WaveGradTraining.trainerConfig(constant).learningRateAt(1_000_000), 0.0);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> constant.toBuilder().lrDecayFrom(100).build());
+                () -> constant.toBuilder().run(r -> r.lrDecayFrom(100)).build());
         assertTrue(e.getMessage().startsWith("lrDecayFrom:") && e.getMessage().contains("100"), e.getMessage());
     }
 
@@ -243,7 +244,7 @@ class WaveGradTrainingTest {
             Map<WaveGradTraining.FilmInit, WaveGrad> start = new EnumMap<>(WaveGradTraining.FilmInit.class);
             for (WaveGradTraining.FilmInit init : WaveGradTraining.FilmInit.values()) {
                 Path run = dir.resolve(init.name());
-                WaveGradTraining.run(options(run, micro(), 1, 1e-12).toBuilder().warmupSteps(0).checkpointEvery(1)
+                WaveGradTraining.run(options(run, micro(), 1, 1e-12).toBuilder().run(r -> r.warmupSteps(0).checkpointEvery(1))
                         .filmInit(init).build(), m, out);
                 start.put(init, WaveGradCheckpoint.load(run.resolve("model"), m, MelRecipe.wavegrad(22050)));
             }

@@ -36,8 +36,9 @@ public final class TrainImageDiffusion {
             }
         };
         long reached = ImageDiffusionTraining.builder().model(ImageDiffusionModel.mnistShippedConfig())
-                .images(LabeledImages.mnistTrain20k()).runDir(run).seed(seed).batchSize(batch).learningRate(lr)
-                .checkpointEvery(every).listener(log).build().trainUntil(steps);
+                .images(LabeledImages.mnistTrain20k()).runDir(run)
+                .run(r -> r.steps(steps).seed(seed).batchSize(batch).learningRate(lr).checkpointEvery(every))
+                .listener(log).build().train();
         System.out.printf(Locale.ROOT, "done: step %d, %.1f s%n", reached, (System.nanoTime() - t0) / 1e9);
     }
 

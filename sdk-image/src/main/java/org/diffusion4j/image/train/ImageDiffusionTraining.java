@@ -12,9 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.core.training.DiffusionTrainer;
 import org.diffusion4j.core.training.NonFiniteLossException;
+import org.diffusion4j.core.training.RunSettings;
 import org.diffusion4j.core.training.TrainerConfig;
 import org.diffusion4j.core.training.TrainingCheckpoint;
 import org.diffusion4j.core.training.TrainingListener;
@@ -46,11 +48,18 @@ public final class ImageDiffusionTraining {
 
     private static final Logger LOG = LoggerFactory.getLogger(ImageDiffusionTraining.class);
 
+    /**
+     * The shipped MNIST model's run: seed 0, 3,000 steps, batch 64, AdamW 7e-4 after a 200-step warm-up, EMA 0.998, a
+     * checkpoint every 250 steps, a constant learning rate after the warm-up.
+     */
+    public static final RunSettings MNIST_RUN = RunSettings.builder().seed(0).steps(3_000).batchSize(64).learningRate(7e-4)
+            .warmupSteps(200).emaDecay(0.998).checkpointEvery(250).build();
+
     private final ImageDiffusionModel model;
     private final LabeledImages images;
     private final Path runDir;
     private final TrainerConfig config;
-    private final int batchSize;
+    private final RunSettings run;
     private final boolean flip;
     private final List<TrainingListener> listeners;
     private final int maxRetriesPerStep;
@@ -74,7 +83,6 @@ public final class ImageDiffusionTraining {
             throw new IllegalArgumentException("condDropProbability: expected 0 for a model without a null class, got "
                     + b.condDropProbability);
         }
-        this.batchSize = b.batchSize;
         this.flip = b.flip;
         this.listeners = List.copyOf(b.listeners);
         if (b.maxRetriesPerStep < 0) {
@@ -82,10 +90,8 @@ public final class ImageDiffusionTraining {
         }
         this.maxRetriesPerStep = b.maxRetriesPerStep;
         this.allowSettingChanges = b.allowSettingChanges;
-        TrainerConfig.Builder c = TrainerConfig.builder().seed(b.seed).learningRate(b.learningRate)
-                .warmupSteps(b.warmupSteps).emaDecay(b.emaDecay).gradClipNorm(1.0)
-                .checkpointDir(runDir.resolve("checkpoints")).checkpointEvery(b.checkpointEvery).keepCheckpoints(2)
-                .lrDecay(b.lrDecayStartStep, b.lrDecayEndStep);
+        this.run = Objects.requireNonNull(b.run, "run");
+        TrainerConfig.Builder c = run.trainerConfig(runDir.resolve("checkpoints")).gradClipNorm(1.0).keepCheckpoints(2);
         if (model.unet().nullClass()) {
             c.condDropProbability(b.condDropProbability).nullCondition(model.nullClass());
         }
@@ -112,10 +118,25 @@ public final class ImageDiffusionTraining {
      * @throws IllegalArgumentException if the run directory holds another model or trainer configuration
      */
     public long trainUntil(long totalSteps) throws IOException {
-        if (totalSteps < 1) {
-            throw new IllegalArgumentException("totalSteps: expected >= 1, got " + totalSteps);
+        if (totalSteps < 1 || totalSteps > run.steps()) {
+            throw new IllegalArgumentException("totalSteps: expected a step in [1, run.steps() = " + run.steps()
+                    + "], got " + totalSteps);
         }
         return run(totalSteps);
+    }
+
+    /**
+     * Trains until the run has {@code run.steps()} optimiser steps ({@link #trainUntil} with the run's length).
+     *
+     * @throws IllegalArgumentException if the run directory holds another model or trainer configuration
+     */
+    public long train() throws IOException {
+        return trainUntil(run.steps());
+    }
+
+    /** The run's steps, batch, seed, learning rate and its schedule, EMA decay and checkpoint interval. */
+    public RunSettings run() {
+        return run;
     }
 
     /**
@@ -143,13 +164,13 @@ public final class ImageDiffusionTraining {
         } else {
             AtomicFiles.writeString(spec, model.toProperties());
         }
-        EpochShuffledBatches data = new EpochShuffledBatches(images, batchSize, config.seed(), flip,
+        EpochShuffledBatches data = new EpochShuffledBatches(images, run.batchSize(), config.seed(), flip,
                 model.unet().classConditional());
         Shape[] shapes = model.unet().classConditional()
-                ? new Shape[] {new Shape(batchSize, images.channels(), images.height(), images.width()),
-                    new Shape(batchSize), new Shape(batchSize)}
-                : new Shape[] {new Shape(batchSize, images.channels(), images.height(), images.width()),
-                    new Shape(batchSize)};
+                ? new Shape[] {new Shape(run.batchSize(), images.channels(), images.height(), images.width()),
+                    new Shape(run.batchSize()), new Shape(run.batchSize())}
+                : new Shape[] {new Shape(run.batchSize(), images.channels(), images.height(), images.width()),
+                    new Shape(run.batchSize())};
         long initSeed = config.seed();
         EmaExport export = new EmaExport(runDir.resolve(ImageDiffusionModel.WEIGHTS_FILE), model, initSeed, config.emaDecay());
         DiffusionTrainer.Builder tb = DiffusionTrainer.builder().diffusion(model.diffusion())
@@ -256,18 +277,11 @@ public final class ImageDiffusionTraining {
         private ImageDiffusionModel model;
         private LabeledImages images;
         private Path runDir;
-        private long seed;
-        private int batchSize = 64;
-        private double learningRate = 2e-4;
-        private int warmupSteps = 200;
-        private double emaDecay = 0.998;
+        private RunSettings run = MNIST_RUN;
         private double condDropProbability = 0.1;
-        private int checkpointEvery = 250;
         private boolean flip;
         private int maxRetriesPerStep = 3;
         private boolean allowSettingChanges;
-        private long lrDecayStartStep;
-        private long lrDecayEndStep;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -276,17 +290,12 @@ public final class ImageDiffusionTraining {
         public Builder model(ImageDiffusionModel v) { model = v; return this; }
         public Builder images(LabeledImages v) { images = v; return this; }
         public Builder runDir(Path v) { runDir = v; return this; }
-        public Builder seed(long v) { seed = v; return this; }
-        public Builder batchSize(int v) { batchSize = v; return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
-        public Builder warmupSteps(int v) { warmupSteps = v; return this; }
-        public Builder emaDecay(double v) { emaDecay = v; return this; }
-        /** Linear learning-rate decay from step {@code start} to 0 at step {@code end} (see {@link TrainerConfig#learningRateAt});
-         *  {@code end = 0}, the default, keeps it constant after the warm-up. */
-        public Builder lrDecay(long start, long end) { lrDecayStartStep = start; lrDecayEndStep = end; return this; }
+        /** Steps, batch, seed, learning rate and its schedule, EMA decay, checkpoint interval ({@link #MNIST_RUN} by default). */
+        public Builder run(RunSettings v) { run = v; return this; }
+        /** The run settings with the changes {@code edit} makes, e.g. {@code r -> r.steps(25_000).learningRate(1e-4)}. */
+        public Builder run(UnaryOperator<RunSettings.Builder> edit) { run = run.with(edit); return this; }
         /** Probability of replacing a label by the null class (classifier-free guidance); 0.1 by default. */
         public Builder condDropProbability(double v) { condDropProbability = v; return this; }
-        public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
         public Builder flip(boolean v) { flip = v; return this; }
         /** How often one step may come out non-finite and be run again before the run stops (default 3). */
         public Builder maxRetriesPerStep(int v) { maxRetriesPerStep = v; return this; }

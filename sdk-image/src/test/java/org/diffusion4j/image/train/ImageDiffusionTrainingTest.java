@@ -2,6 +2,7 @@ package org.diffusion4j.image.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,11 +90,11 @@ class ImageDiffusionTrainingTest {
         // ρ = 0 exports the raw weights θ_s; with ρ = 0.5 after 2 steps the EMA is 0.25·θ₀ + 0.25·θ₁ + 0.5·θ₂ and its
         // bias-corrected form (θ₁ + 2·θ₂)/3. The EMA rate does not change the weight trajectory.
         LabeledImages images = tinyImages(12, 8, 5);
-        ImageDiffusionTraining.Builder b = ImageDiffusionTraining.builder().model(tinyModel()).images(images).seed(4)
-                .batchSize(4).learningRate(1e-2).warmupSteps(1).checkpointEvery(1);
-        b.emaDecay(0).runDir(dir.resolve("one")).build().trainUntil(1);
-        b.emaDecay(0).runDir(dir.resolve("two")).build().trainUntil(2);
-        b.emaDecay(0.5).runDir(dir.resolve("ema")).build().trainUntil(2);
+        ImageDiffusionTraining.Builder b = ImageDiffusionTraining.builder().model(tinyModel()).images(images)
+                .run(r -> r.seed(4).steps(2).batchSize(4).learningRate(1e-2).warmupSteps(1).checkpointEvery(1));
+        b.run(r -> r.emaDecay(0)).runDir(dir.resolve("one")).build().trainUntil(1);
+        b.run(r -> r.emaDecay(0)).runDir(dir.resolve("two")).build().train();
+        b.run(r -> r.emaDecay(0.5)).runDir(dir.resolve("ema")).build().train();
         try (NDManager m = NDManager.newBaseManager()) {
             java.util.Map<String, float[]> t1 = weights(dir.resolve("one"), m);
             java.util.Map<String, float[]> t2 = weights(dir.resolve("two"), m);
@@ -113,7 +114,7 @@ class ImageDiffusionTrainingTest {
             assertTrue(maxErr < 1e-5, "bias-corrected EMA error " + maxErr);
             // re-exporting from the checkpoint gives the same file
             byte[] before = Files.readAllBytes(dir.resolve("ema/ema.safetensors"));
-            assertEquals(2, b.emaDecay(0.5).runDir(dir.resolve("ema")).build().exportEma());
+            assertEquals(2, b.run(r -> r.emaDecay(0.5)).runDir(dir.resolve("ema")).build().exportEma());
             assertArrayEquals(before, Files.readAllBytes(dir.resolve("ema/ema.safetensors")));
         }
     }
@@ -128,8 +129,8 @@ class ImageDiffusionTrainingTest {
     @Test
     void resumedRunEndsWithTheSameEmaWeightsAsAnUninterruptedOne(@TempDir Path dir) throws IOException {
         LabeledImages images = tinyImages(12, 8, 2);
-        ImageDiffusionTraining.Builder b = ImageDiffusionTraining.builder().model(tinyModel()).images(images).seed(3)
-                .batchSize(4).learningRate(1e-3).warmupSteps(2).checkpointEvery(2);
+        ImageDiffusionTraining.Builder b = ImageDiffusionTraining.builder().model(tinyModel()).images(images)
+                .run(r -> r.seed(3).steps(6).batchSize(4).learningRate(1e-3).warmupSteps(2).checkpointEvery(2));
         long straight = b.runDir(dir.resolve("a")).build().trainUntil(4);
         assertEquals(4, straight);
         b.runDir(dir.resolve("b")).build().trainUntil(2);
@@ -143,5 +144,10 @@ class ImageDiffusionTrainingTest {
                 () -> b.model(other).runDir(dir.resolve("a")).build().trainUntil(6));
         assertThrows(IllegalArgumentException.class,
                 () -> ImageDiffusionTraining.builder().model(tinyModel()).images(tinyImages(12, 4, 1)).runDir(dir).build());
+        // a stop past the run's length is refused before anything is trained
+        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                () -> b.runDir(dir.resolve("c")).build().trainUntil(7));
+        assertTrue(past.getMessage().startsWith("totalSteps:") && past.getMessage().contains("6"), past.getMessage());
+        assertFalse(Files.exists(dir.resolve("c")), "nothing written for a refused stop");
     }
 }

@@ -17,6 +17,7 @@ import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.process.Prediction;
 import org.diffusion4j.core.schedule.NoiseSchedule;
 import org.diffusion4j.core.training.DiffusionTrainer;
+import org.diffusion4j.core.training.RunSettings;
 import org.diffusion4j.core.training.TrainerConfig;
 import org.diffusion4j.core.training.TrainingCheckpoint;
 import org.diffusion4j.core.training.TrainingListener;
@@ -109,7 +110,7 @@ public final class DiffusionLmTraining {
                 .dropout(settings.dropout()).build();
     }
 
-    /** Runs (or resumes) the training up to {@code settings.steps()}, then exports the EMA model. */
+    /** Runs (or resumes) the training up to {@code settings.run().steps()}, then exports the EMA model. */
     public DiffusionLmModel run(List<List<String>> sentences, NDManager manager) throws IOException {
         Path runDir = settings.runDir();
         Files.createDirectories(runDir);
@@ -131,19 +132,13 @@ public final class DiffusionLmTraining {
         DiffusionLmConfig config = modelConfig(vocab.size());
         GaussianDiffusion diffusion = process(config.numTimesteps());
         Path checkpoints = runDir.resolve("checkpoints");
-        TrainerConfig.Builder trainerSettings = TrainerConfig.builder().seed(settings.seed())
-                .learningRate(settings.learningRate()).warmupSteps(settings.warmupSteps()).emaDecay(settings.emaDecay())
-                .checkpointDir(checkpoints).checkpointEvery(settings.checkpointEvery()).keepCheckpoints(2);
-        if (settings.decaysLearningRate()) {
-            trainerSettings.lrDecay(settings.lrDecayFrom(), settings.steps());
-        }
-        TrainerConfig trainerConfig = trainerSettings.build();
+        TrainerConfig trainerConfig = settings.run().trainerConfig(checkpoints).keepCheckpoints(2).build();
         AtomicReference<DiffusionTrainer> holder = new AtomicReference<>();
         DiffusionTrainer.Builder builder = DiffusionTrainer.builder().diffusion(diffusion)
                 .allowSettingChanges(allowSettingChanges)
-                .architecture(() -> DiffusionLmBlock.create(config, settings.seed()))
-                .inputShapes(new ai.djl.ndarray.types.Shape(settings.batchSize(), config.sequenceLength(), config.embeddingDim()),
-                        new ai.djl.ndarray.types.Shape(settings.batchSize()))
+                .architecture(() -> DiffusionLmBlock.create(config, settings.run().seed()))
+                .inputShapes(new ai.djl.ndarray.types.Shape(settings.run().batchSize(), config.sequenceLength(), config.embeddingDim()),
+                        new ai.djl.ndarray.types.Shape(settings.run().batchSize()))
                 .config(trainerConfig)
                 .objective(new DiffusionLmObjective(() -> (DiffusionLmBlock) holder.get().block()))
                 .listener(new Progress(log));
@@ -152,11 +147,11 @@ public final class DiffusionLmTraining {
             holder.set(trainer);
             log.printf(Locale.ROOT, "model %s, %d parameters; %s at step %d%n", config, config.parameterCount(),
                     latest.isPresent() ? "resumed from " + latest.get() : "fresh run", trainer.step());
-            TokenBatches data = new TokenBatches(encoded, settings.batchSize(), settings.seed());
-            long remaining = Math.max(0, settings.steps() - trainer.step());
+            TokenBatches data = new TokenBatches(encoded, settings.run().batchSize(), settings.run().seed());
+            long remaining = Math.max(0, settings.run().steps() - trainer.step());
             trainer.train(data, remaining);
             // The trainer's arrays die with it: copy the EMA weights into a block owned by the caller's manager.
-            DiffusionLmBlock ema = DiffusionLmBlock.create(config, settings.seed());
+            DiffusionLmBlock ema = DiffusionLmBlock.create(config, settings.run().seed());
             ema.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, ema.inputShapes(1));
             ai.djl.nn.ParameterList from = trainer.emaBlock().getParameters();
             ai.djl.nn.ParameterList to = ema.getParameters();
@@ -184,7 +179,7 @@ public final class DiffusionLmTraining {
         DiffusionLmConfig config = modelConfig(vocab.size());
         try (NDManager scratch = manager.newSubManager()) {
             TrainingCheckpoint ckpt = TrainingCheckpoint.read(checkpoint, scratch);
-            DiffusionLmBlock block = DiffusionLmBlock.create(config, settings.seed());
+            DiffusionLmBlock block = DiffusionLmBlock.create(config, settings.run().seed());
             block.initialize(manager, ai.djl.ndarray.types.DataType.FLOAT32, block.inputShapes(1));
             ai.djl.nn.ParameterList to = block.getParameters();
             if (!ckpt.names().equals(to.keys())) {
@@ -214,13 +209,13 @@ public final class DiffusionLmTraining {
     private Map<String, String> provenance(long step, int sentences) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("steps", Long.toString(step));
-        p.put("seed", Long.toString(settings.seed()));
-        p.put("batchSize", Integer.toString(settings.batchSize()));
-        p.put("learningRate", Double.toString(settings.learningRate()));
-        if (settings.decaysLearningRate()) {
-            p.put("learningRateDecay", "linear from step " + settings.lrDecayFrom() + " to 0 at step " + settings.steps());
+        p.put("seed", Long.toString(settings.run().seed()));
+        p.put("batchSize", Integer.toString(settings.run().batchSize()));
+        p.put("learningRate", Double.toString(settings.run().learningRate()));
+        if (settings.run().decaysLearningRate()) {
+            p.put("learningRateDecay", "linear from step " + settings.run().lrDecayFrom() + " to 0 at step " + settings.run().steps());
         }
-        p.put("emaDecay", Double.toString(settings.emaDecay()));
+        p.put("emaDecay", Double.toString(settings.run().emaDecay()));
         if (sentences >= 0) {
             p.put("trainingSentences", Integer.toString(sentences));
         }
@@ -348,11 +343,12 @@ public final class DiffusionLmTraining {
             a.put(args[i].substring(2), args[i + 1]);
         }
         TrainingSettings d = TrainingSettings.defaults(Path.of(a.getOrDefault("run-dir", "runs/text")));
-        TrainingSettings s = d.toBuilder().seed(Long.parseLong(a.getOrDefault("seed", "" + d.seed())))
-                .steps(Long.parseLong(a.getOrDefault("steps", "" + d.steps())))
-                .batchSize(Integer.parseInt(a.getOrDefault("batch", "" + d.batchSize())))
-                .learningRate(Double.parseDouble(a.getOrDefault("lr", "" + d.learningRate())))
-                .checkpointEvery(Integer.parseInt(a.getOrDefault("checkpoint-every", "" + d.checkpointEvery())))
+        RunSettings r = d.run();
+        TrainingSettings s = d.toBuilder().run(r.with(b -> b.seed(Long.parseLong(a.getOrDefault("seed", "" + r.seed())))
+                        .steps(Long.parseLong(a.getOrDefault("steps", "" + r.steps())))
+                        .batchSize(Integer.parseInt(a.getOrDefault("batch", "" + r.batchSize())))
+                        .learningRate(Double.parseDouble(a.getOrDefault("lr", "" + r.learningRate())))
+                        .checkpointEvery(Integer.parseInt(a.getOrDefault("checkpoint-every", "" + r.checkpointEvery())))))
                 .sequenceLength(Integer.parseInt(a.getOrDefault("length", "" + d.sequenceLength())))
                 .hiddenSize(Integer.parseInt(a.getOrDefault("hidden", "" + d.hiddenSize())))
                 .layers(Integer.parseInt(a.getOrDefault("layers", "" + d.layers()))).build();

@@ -25,8 +25,9 @@ class DiffusionLmTrainingTest {
 
     /** A tiny network; dropout 0 because DJL's dropout draws from libtorch's global generator, not the seed. */
     private static TrainingSettings tiny(Path dir, long steps) {
-        return TrainingSettings.builder(dir).seed(5).steps(steps).batchSize(3).learningRate(1e-3).warmupSteps(0).emaDecay(0.9)
-                .checkpointEvery(2).minCount(0).sequenceLength(8).embeddingDim(4).hiddenSize(16).layers(1).heads(2)
+        return TrainingSettings.builder(dir)
+                .run(r -> r.seed(5).steps(steps).batchSize(3).learningRate(1e-3).warmupSteps(0).emaDecay(0.9).checkpointEvery(2))
+                .minCount(0).sequenceLength(8).embeddingDim(4).hiddenSize(16).layers(1).heads(2)
                 .dropout(0f).build();
     }
 
@@ -62,7 +63,7 @@ class DiffusionLmTrainingTest {
         try (NDManager m = NDManager.newBaseManager()) {
             new DiffusionLmTraining(tiny(dir, 2), QUIET).run(SENTENCES, m);
             TrainingSettings t = tiny(dir, 3);
-            TrainingSettings lower = t.toBuilder().learningRate(2.5e-4).build();
+            TrainingSettings lower = t.withRun(r -> r.learningRate(2.5e-4));
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> new DiffusionLmTraining(lower, QUIET).run(SENTENCES, m));
             assertTrue(e.getMessage().contains("learningRate=0.001") && e.getMessage().contains("learningRate=2.5E-4"),
@@ -76,7 +77,7 @@ class DiffusionLmTrainingTest {
     void aResumedRunAnnealsItsLearningRateToZeroAtTheLastStepOnlyWhenAsked(@TempDir Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager()) {
             new DiffusionLmTraining(tiny(dir, 2), QUIET).run(SENTENCES, m);
-            TrainingSettings anneal = tiny(dir, 4).withLrDecayFrom(2);
+            TrainingSettings anneal = tiny(dir, 4).withRun(r -> r.lrDecayFrom(2));
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> new DiffusionLmTraining(anneal, QUIET).run(SENTENCES, m));
             assertTrue(e.getMessage().contains("lrDecayEndStep=0") && e.getMessage().contains("lrDecayEndStep=4"),
@@ -93,7 +94,7 @@ class DiffusionLmTrainingTest {
             }
         }
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> tiny(dir, 4).withLrDecayFrom(4), "a decay must start before the last step");
+                () -> tiny(dir, 4).withRun(r -> r.lrDecayFrom(4)), "a decay must start before the last step");
     }
 
     @Test
