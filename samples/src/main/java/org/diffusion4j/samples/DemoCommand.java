@@ -1,10 +1,11 @@
 package org.diffusion4j.samples;
 
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.diffusion4j.core.io.AtomicFiles;
 import org.diffusion4j.samples.audio.VocodeCommand;
 import org.diffusion4j.samples.image.GenerateCommand;
 import org.diffusion4j.samples.text.TextGenerateCommand;
@@ -22,18 +23,24 @@ import picocli.CommandLine.Option;
                 + "generated restaurant descriptions.")
 public final class DemoCommand implements Callable<Integer> {
 
-    /** A held-out clip (a voice the shipped vocoder never trained on), relative to the repository root. */
-    static final String AUDIO_CLIP = "sdk-audio/data/espeak-30/hs033.wav";
+    /**
+     * A held-out clip (the voice en-us on a sentence the shipped vocoder never trained on; sdk-audio/data/espeak-30), in
+     * this jar so that the demo runs from any directory: it is written beside the outputs as the reference to listen to.
+     */
+    static final String AUDIO_CLIP = "hs033.wav";
 
     @Option(names = "--out", defaultValue = "demo-out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        Path clip = Path.of(AUDIO_CLIP);
-        if (!Files.isRegularFile(clip)) {
-            throw new IllegalArgumentException("demo: run it from the repository root (expected the shipped clip "
-                    + clip.toAbsolutePath() + ")");
+        Path clip = out.resolve("audio").resolve("input-" + AUDIO_CLIP);
+        try (InputStream in = DemoCommand.class.getResourceAsStream(AUDIO_CLIP)) {
+            if (in == null) {
+                throw new IllegalStateException("demo: the clip " + AUDIO_CLIP + " is missing from the samples jar");
+            }
+            byte[] wav = in.readAllBytes();
+            AtomicFiles.write(clip, o -> o.write(wav));
         }
         List<String[]> parts = new ArrayList<>();
         parts.add(new String[] {"toy", "--out", out.resolve("toy").toString()});

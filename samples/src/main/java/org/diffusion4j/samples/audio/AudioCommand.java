@@ -15,8 +15,12 @@ import picocli.CommandLine.Spec;
                 ScheduleSearchCommand.class, EvalCommand.class})
 public final class AudioCommand implements Callable<Integer> {
 
-    /** The shipped model, relative to the repository root. */
-    static final String DEFAULT_MODEL = "sdk-audio/models/wavegrad-small";
+    /** The shipped small model, from sdk-audio's jar ({@code VocoderSource.parse}). */
+    static final String DEFAULT_MODEL = "small";
+    /** The help text of every {@code --model} option. */
+    static final String MODEL_HELP = "small or wide (the models shipped in sdk-audio's jar), or a model directory "
+            + "(a training run's model/, an imported lmnt checkpoint; ./small for a directory of that name); "
+            + "default: ${DEFAULT-VALUE}";
     static final String DEFAULT_TRAIN = "sdk-audio/data/espeak-30/train.txt";
     /** Clips for reporting: never trained on, never used to choose anything. */
     static final String DEFAULT_HELDOUT = "sdk-audio/data/espeak-30/heldout.txt";

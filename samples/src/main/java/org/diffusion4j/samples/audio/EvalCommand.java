@@ -11,6 +11,7 @@ import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.VocoderSource;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
@@ -23,8 +24,8 @@ import picocli.CommandLine.Option;
                 + "with --refine, also each method refined towards the mel.")
 public final class EvalCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = "model directory (default: ${DEFAULT-VALUE})")
-    Path modelDir;
+    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = AudioCommand.MODEL_HELP)
+    String model;
 
     @Option(names = "--clips", defaultValue = AudioCommand.DEFAULT_HELDOUT, description = "held-out clip list (default: ${DEFAULT-VALUE})")
     Path clips;
@@ -67,7 +68,7 @@ public final class EvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderModel vm = VocoderModel.load(modelDir, manager);
+            VocoderModel vm = VocoderModel.load(VocoderSource.parse(model), manager);
             VocoderDataset heldOut = VocoderDataset.load(clips, vm.melSpectrogram(), false);
             List<VocoderDataset.Item> clipsUsed = VocoderEvaluation.cut(heldOut,
                     maxFrames > 0 ? maxFrames : Integer.MAX_VALUE / 1000, limit > 0 ? limit : heldOut.size());
@@ -94,7 +95,7 @@ public final class EvalCommand implements Callable<Integer> {
             for (VocoderDataset.Item it : clipsUsed) {
                 audio += it.audio().length / (double) vm.recipe().sampleRate();
             }
-            System.out.printf(java.util.Locale.ROOT, "%n%d clips, %.2f s of audio, model %s%n", clipsUsed.size(), audio, modelDir);
+            System.out.printf(java.util.Locale.ROOT, "%n%d clips, %.2f s of audio, model %s%n", clipsUsed.size(), audio, vm.source());
             System.out.print(VocoderEvaluation.markdown(summaries));
         }
         return 0;

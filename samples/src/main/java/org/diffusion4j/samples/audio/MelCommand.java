@@ -1,5 +1,6 @@
 package org.diffusion4j.samples.audio;
 
+import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -9,7 +10,8 @@ import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.mel.MelFiles;
 import org.diffusion4j.audio.mel.MelRecipe;
 import org.diffusion4j.audio.mel.MelSpectrogram;
-import org.diffusion4j.audio.model.WaveGradCheckpoint;
+import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.VocoderSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,15 +32,18 @@ public final class MelCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL,
-            description = "model directory whose mel recipe to use (default: ${DEFAULT-VALUE})")
-    Path modelDir;
+            description = "the model whose mel recipe to use: " + AudioCommand.MODEL_HELP)
+    String model;
 
     @Option(names = "--no-resample", description = "refuse a WAV at another rate instead of resampling it")
     boolean noResample;
 
     @Override
     public Integer call() throws Exception {
-        MelRecipe recipe = WaveGradCheckpoint.readMetadata(modelDir).recipe();
+        MelRecipe recipe;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            recipe = VocoderModel.load(VocoderSource.parse(model), manager).recipe();
+        }
         MelSpectrogram mel = new MelSpectrogram(recipe);
         AudioClip clip = AudioResampler.atRate(WavReader.read(input, mel.minSamples()), recipe.sampleRate(), !noResample,
                 "input " + input);

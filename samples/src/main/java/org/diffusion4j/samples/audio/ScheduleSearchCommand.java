@@ -10,6 +10,7 @@ import org.diffusion4j.audio.eval.ScheduleSearch;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.schedule.ScheduleGridSearch;
 import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.VocoderSource;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
@@ -25,8 +26,8 @@ import picocli.CommandLine.Option;
                 + "never trained on (the validation clips, kept apart from the ones audio eval reports on).")
 public final class ScheduleSearchCommand implements Callable<Integer> {
 
-    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = "model directory (default: ${DEFAULT-VALUE})")
-    Path modelDir;
+    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = AudioCommand.MODEL_HELP)
+    String model;
 
     @Option(names = "--clips", defaultValue = AudioCommand.DEFAULT_VALIDATION,
             description = "clip list to score the candidates on (default: ${DEFAULT-VALUE})")
@@ -51,14 +52,19 @@ public final class ScheduleSearchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed, the same for every candidate (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--out", description = "schedule file to write (default: MODEL/schedule-<steps>.txt)")
+    @Option(names = "--out", description = "schedule file to write (default: MODEL/schedule-<steps>.txt; required for a shipped model)")
     Path out;
 
     @Override
     public Integer call() throws Exception {
+        VocoderSource source = VocoderSource.parse(model);
+        if (source.isShipped() && out == null) {
+            throw new IllegalArgumentException("--out: expected a schedule file to write, since --model " + model
+                    + " is a shipped model inside sdk-audio's jar (or give --model a model directory)");
+        }
         NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderModel vm = VocoderModel.load(modelDir, manager);
+            VocoderModel vm = VocoderModel.load(source, manager);
             VocoderDataset scored = VocoderDataset.load(clips, vm.melSpectrogram(), false);
             ScheduleGridSearch grid = new ScheduleGridSearch(mantissas, steps, minExponent, maxExponent);
             System.out.printf(Locale.ROOT, "%d candidates (%d mantissas ^ %d steps) on %d clips of <= %d frames%n",
@@ -67,7 +73,7 @@ public final class ScheduleSearchCommand implements Callable<Integer> {
             ScheduleGridSearch.Result r = ScheduleSearch.run(new WaveGradVocoder(vm.model(), manager), scored, grid,
                     maxFrames, seed);
             InferenceSchedule best = ScheduleSearch.named(r, "searched-" + steps);
-            Path target = out != null ? out : VocoderModel.scheduleFile(modelDir, steps);
+            Path target = out != null ? out : VocoderModel.scheduleFile(source.dir(), steps);
             best.save(target);
             System.out.printf(Locale.ROOT, "best log-mel %.4f of %d candidates in %.0f s: betas %s -> %s%n", r.score(),
                     r.candidatesScored(), (System.nanoTime() - t0) / 1e9, Arrays.toString(best.betas()), target);

@@ -18,6 +18,7 @@ import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.VocoderSource;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
@@ -49,8 +50,8 @@ public final class VocodeCommand implements Callable<Integer> {
     @Option(names = "--schedule", description = "a schedule file (overrides --steps)")
     Path scheduleFile;
 
-    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = "model directory (default: ${DEFAULT-VALUE})")
-    Path modelDir;
+    @Option(names = "--model", defaultValue = AudioCommand.DEFAULT_MODEL, description = AudioCommand.MODEL_HELP)
+    String model;
 
     @Option(names = "--seed", defaultValue = "0", description = "sampling seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -91,7 +92,7 @@ public final class VocodeCommand implements Callable<Integer> {
         }
         NativeSetup.singleThreadUnlessSet();
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderConfig config = VocoderConfig.defaults(modelDir).withEta(eta).withRefineMomentum(refineMomentum.momentum)
+            VocoderConfig config = VocoderConfig.of(VocoderSource.parse(model)).withEta(eta).withRefineMomentum(refineMomentum.momentum)
                     .withFramesPerCall(framesPerCall);
             if (refineRounds > 0) {
                 config = config.withRefineRounds(refineRounds);

@@ -4,19 +4,21 @@ import java.nio.file.Path;
 import java.util.Objects;
 import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
+import org.diffusion4j.audio.vocode.VocoderSource;
 
 /**
- * The configuration value of a vocoder: the model folder ({@code VocoderModel.load}), the step-noise scale η of
+ * The configuration value of a vocoder: where its model comes from ({@link VocoderSource}: a shipped model or a model
+ * directory, {@code VocoderModel.load}), the step-noise scale η of
  * its sampler (1 = DDPM, lmnt's), the Griffin-Lim iterations of the baseline bound beside it, and the rounds of
  * the {@code MelConsistencyRefiner} bound with it and its momentum, and the mel frames each network call of the vocoder
  * produces at most (longer inputs run in windows with the same output: {@code ChunkedForward}; 0 for the model's
  * default, {@code ChunkedForward.defaultFramesPerCall}).
  */
-public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations, int refineRounds, double refineMomentum,
+public record VocoderConfig(VocoderSource model, double eta, int griffinLimIterations, int refineRounds, double refineMomentum,
                             int framesPerCall) {
 
     public VocoderConfig {
-        Objects.requireNonNull(modelDir, "modelDir");
+        Objects.requireNonNull(model, "model");
         if (!(eta >= 0 && eta <= 1)) {
             throw new IllegalArgumentException("eta: expected a value in [0, 1], got " + eta);
         }
@@ -35,30 +37,40 @@ public record VocoderConfig(Path modelDir, double eta, int griffinLimIterations,
     }
 
     /**
-     * lmnt's sampler (η = 1), torchaudio's 32 Griffin-Lim iterations, 100 refinement rounds with momentum 0.9,
-     * the model's default frames per network call (0).
+     * The shipped small vocoder ({@link VocoderSource#shipped()}) with lmnt's sampler (η = 1), torchaudio's 32
+     * Griffin-Lim iterations, 100 refinement rounds with momentum 0.9, the model's default frames per network call (0).
      */
+    public static VocoderConfig shipped() {
+        return of(VocoderSource.shipped());
+    }
+
+    /** As {@link #shipped()}, for the model in {@code modelDir}. */
     public static VocoderConfig defaults(Path modelDir) {
-        return new VocoderConfig(modelDir, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM, 0);
+        return of(VocoderSource.directory(modelDir));
+    }
+
+    /** As {@link #shipped()}, for the model {@code source} names. */
+    public static VocoderConfig of(VocoderSource source) {
+        return new VocoderConfig(source, 1.0, GriffinLim.DEFAULT_ITERATIONS, 100, MelConsistencyRefiner.DEFAULT_MOMENTUM, 0);
     }
 
     public VocoderConfig withEta(double value) {
-        return new VocoderConfig(modelDir, value, griffinLimIterations, refineRounds, refineMomentum, framesPerCall);
+        return new VocoderConfig(model, value, griffinLimIterations, refineRounds, refineMomentum, framesPerCall);
     }
 
     public VocoderConfig withGriffinLimIterations(int value) {
-        return new VocoderConfig(modelDir, eta, value, refineRounds, refineMomentum, framesPerCall);
+        return new VocoderConfig(model, eta, value, refineRounds, refineMomentum, framesPerCall);
     }
 
     public VocoderConfig withRefineRounds(int value) {
-        return new VocoderConfig(modelDir, eta, griffinLimIterations, value, refineMomentum, framesPerCall);
+        return new VocoderConfig(model, eta, griffinLimIterations, value, refineMomentum, framesPerCall);
     }
 
     public VocoderConfig withRefineMomentum(double value) {
-        return new VocoderConfig(modelDir, eta, griffinLimIterations, refineRounds, value, framesPerCall);
+        return new VocoderConfig(model, eta, griffinLimIterations, refineRounds, value, framesPerCall);
     }
 
     public VocoderConfig withFramesPerCall(int value) {
-        return new VocoderConfig(modelDir, eta, griffinLimIterations, refineRounds, refineMomentum, value);
+        return new VocoderConfig(model, eta, griffinLimIterations, refineRounds, refineMomentum, value);
     }
 }

@@ -16,7 +16,7 @@ import org.diffusion4j.audio.vocode.WaveGradVocoder;
 
 /**
  * Binds a {@link VocoderConfig} and what a vocoding application needs from it, all as singletons: the
- * {@link VocoderModel} loaded from the config's folder, its {@link MelRecipe} and {@link MelSpectrogram} (the front
+ * {@link VocoderModel} loaded from the config's source (the shipped model by default, from sdk-audio's jar), its {@link MelRecipe} and {@link MelSpectrogram} (the front
  * end the model was trained with), the {@link WaveGradVocoder} with the config's η and frames per call, a
  * {@link GriffinLim} baseline
  * and a {@link MelConsistencyRefiner} on the same recipe.
@@ -46,10 +46,10 @@ public final class VocoderModule extends AbstractModule {
     @Singleton
     VocoderModel model(VocoderConfig c) {
         try {
-            return VocoderModel.load(c.modelDir(), manager);
+            return VocoderModel.load(c.model(), manager);
         } catch (IOException e) {
-            throw new UncheckedIOException("modelDir: could not load a vocoder from " + c.modelDir().toAbsolutePath()
-                    + " (" + e.getMessage() + ")", e);
+            throw new UncheckedIOException("model: could not load a vocoder from " + c.model() + " (" + e.getMessage()
+                    + ")", e);
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,11 +35,28 @@ public final class WaveGradWeights {
 
     /** Copies the tensors of {@code file} into the (initialised) {@code model}. */
     public static void load(WaveGrad model, Path file) throws IOException {
+        load(model, tmp -> TensorFiles.read(file, tmp), file.toString());
+    }
+
+    /**
+     * Copies the tensors of a safetensors or .npz stream (e.g. a classpath resource) into the (initialised)
+     * {@code model}; {@code source} names the stream in messages.
+     */
+    public static void load(WaveGrad model, InputStream in, String source) throws IOException {
+        load(model, tmp -> TensorFiles.read(in, source, tmp), source);
+    }
+
+    /** Reads the tensors into a scratch manager. */
+    private interface TensorSource {
+        Map<String, NDArray> read(NDManager scratch) throws IOException;
+    }
+
+    private static void load(WaveGrad model, TensorSource tensors, String file) throws IOException {
         Map<String, Parameter> params = model.parameters();
         requireInitialized(params);
         NDManager owner = params.values().iterator().next().getArray().getManager();
         try (NDManager tmp = owner.newSubManager()) {
-            Map<String, NDArray> byName = TensorFiles.read(file, tmp);
+            Map<String, NDArray> byName = tensors.read(tmp);
             // lmnt's training checkpoints (weights-*.pt) hold {"step", "model": state_dict, "optimizer", ...}, the
             // state dict's names prefixed "module." when it was trained with DataParallel
             String probe = params.keySet().iterator().next();

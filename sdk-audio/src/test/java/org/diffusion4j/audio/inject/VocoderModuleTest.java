@@ -19,6 +19,7 @@ import org.diffusion4j.audio.mel.MelSpectrogram;
 import org.diffusion4j.audio.metrics.GriffinLim;
 import org.diffusion4j.audio.refine.MelConsistencyRefiner;
 import org.diffusion4j.audio.vocode.VocoderModel;
+import org.diffusion4j.audio.vocode.VocoderSource;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.junit.jupiter.api.Test;
 
@@ -29,11 +30,13 @@ class VocoderModuleTest {
     @Test
     void bindsTheShippedModelAndEverythingOnItsRecipeAsSingletons() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
-            VocoderConfig config = VocoderConfig.defaults(SHIPPED).withEta(0.5).withRefineRounds(12).withGriffinLimIterations(3)
+            // the default config loads the shipped model from sdk-audio's jar (here: its classes folder)
+            VocoderConfig config = VocoderConfig.shipped().withEta(0.5).withRefineRounds(12).withGriffinLimIterations(3)
                     .withRefineMomentum(0.5).withFramesPerCall(4);
             Injector injector = Guice.createInjector(new VocoderModule(config, manager));
             VocoderModel model = injector.getInstance(VocoderModel.class);
             assertSame(model, injector.getInstance(VocoderModel.class));
+            assertEquals(VocoderSource.shipped(VocoderSource.SMALL), model.source());
             assertSame(model.recipe(), injector.getInstance(MelRecipe.class));
             // the shipped model was trained on lmnt's recipe at 22,050 Hz (its MODEL.md)
             MelRecipe.wavegrad(22050).requireSameAs(injector.getInstance(MelRecipe.class), "bound recipe");
@@ -77,7 +80,8 @@ class VocoderModuleTest {
             // creating the injector loads nothing
             Injector injector = Guice.createInjector(new VocoderModule(VocoderConfig.defaults(missing), manager));
             ProvisionException e = assertThrows(ProvisionException.class, () -> injector.getInstance(WaveGradVocoder.class));
-            assertTrue(e.getMessage().contains("modelDir") && e.getMessage().contains("no-such-vocoder"), e.getMessage());
+            assertTrue(e.getMessage().contains("model: could not load a vocoder from") && e.getMessage().contains("no-such-vocoder")
+                    && e.getMessage().contains("found nothing there"), e.getMessage());
         }
     }
 

@@ -85,4 +85,25 @@ class ShippedVocoderModelsTest {
         }
     }
 
+    /** sdk-audio's jar carries the same model as the folder it is built from: every tensor, the recipe, the schedules. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("shipped")
+    void theJarCarriesTheShippedFolderBitForBit(String name, WaveGradConfig config, long parameters) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            VocoderModel fromFolder = VocoderModel.load(Path.of("models", name), manager);
+            VocoderModel fromJar = VocoderModel.loadShipped(name, manager);
+            assertEquals(VocoderSource.shipped(name), fromJar.source());
+            assertEquals(config, fromJar.model().config());
+            assertEquals(fromFolder.recipe(), fromJar.recipe());
+            assertEquals(fromFolder.searched(), fromJar.searched());
+            assertEquals(java.util.Set.of(6), fromJar.searched().keySet());
+            var a = fromFolder.model().parameters();
+            var b = fromJar.model().parameters();
+            assertEquals(a.keySet(), b.keySet());
+            for (String k : a.keySet()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(k).getArray().toFloatArray(),
+                        b.get(k).getArray().toFloatArray(), 0f, k);
+            }
+        }
+    }
 }

@@ -26,16 +26,26 @@ public final class TensorFiles {
         if (isTorchSave(file)) {
             return PyTorchCheckpoint.read(file, manager);
         }
-        NDList list;
         try (InputStream in = Files.newInputStream(file)) {
+            return read(in, file.toString(), manager);
+        }
+    }
+
+    /**
+     * Every tensor of a safetensors or .npz stream by name, in stream order, as arrays of {@code manager} (a
+     * {@code torch.save} archive needs random access: pass it as a file). {@code source} names the stream in messages.
+     */
+    public static Map<String, NDArray> read(InputStream in, String source, NDManager manager) throws IOException {
+        NDList list;
+        try {
             list = NDList.decode(manager, in);
         } catch (RuntimeException e) {
-            throw new IOException(file + ": not a safetensors, npz or torch.save file (" + e.getMessage() + ")", e);
+            throw new IOException(source + ": not a safetensors, npz or torch.save file (" + e.getMessage() + ")", e);
         }
         Map<String, NDArray> out = new LinkedHashMap<>();
         for (NDArray a : list) {
             if (a.getName() == null || out.put(a.getName(), a) != null) {
-                throw new IOException(file + ": expected uniquely named tensors, got "
+                throw new IOException(source + ": expected uniquely named tensors, got "
                         + (a.getName() == null ? "an unnamed one" : "two named " + a.getName()));
             }
         }
