@@ -141,7 +141,7 @@ public record VocoderModel(VocoderSource source, WaveGrad model, MelRecipe recip
             case 6 -> InferenceSchedule.ivanvovk6();
             default -> throw new IllegalArgumentException("steps: expected 6, 25, 50 or 1000, or a count with a searched "
                     + "schedule (" + (searched.isEmpty() ? "none" : searched.keySet()) + " for " + source + "), got "
-                    + steps);
+                    + steps + " (search one with `samples audio schedule-search --steps " + steps + "`)");
         };
     }
 }
