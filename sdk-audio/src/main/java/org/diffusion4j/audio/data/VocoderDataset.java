@@ -15,6 +15,7 @@ import org.diffusion4j.audio.io.AudioClip;
 import org.diffusion4j.audio.io.AudioResampler;
 import org.diffusion4j.audio.io.WavReader;
 import org.diffusion4j.audio.mel.MelSpectrogram;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
@@ -123,7 +124,7 @@ public final class VocoderDataset {
                 System.arraycopy(c.mel()[b], 0, mels, (i * bands + b) * frames, frames);
             }
         }
-        return new NDList(manager.create(audio, new Shape(batch, (long) hop * frames)),
-                manager.create(mels, new Shape(batch, bands, frames)));
+        return new NDList(NativeArrays.copyOf(manager, audio, new Shape(batch, (long) hop * frames)),
+                NativeArrays.copyOf(manager, mels, new Shape(batch, bands, frames)));
     }
 }

@@ -12,6 +12,7 @@ import org.diffusion4j.audio.model.WaveGrad;
 import org.diffusion4j.audio.model.WaveGradDenoiser;
 import org.diffusion4j.audio.prior.MelEnergyPrior;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.model.Denoiser;
 import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.sampling.DdimSampler;
@@ -180,7 +181,7 @@ public final class WaveGradVocoder {
         }
         int samples = frames * model.config().hop();
         try (NDManager scope = manager.newSubManager()) {
-            NDArray mel = scope.create(flat, new Shape(n, bands, frames));
+            NDArray mel = NativeArrays.copyOf(scope, flat, new Shape(n, bands, frames));
             WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(),
                     framesPerCall);
             SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel)).build();

@@ -3,7 +3,9 @@ package org.diffusion4j.core.memory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -26,22 +28,46 @@ public final class NativeArrays {
 
     /** A float32 array of the given shape holding a copy of {@code data}, owned by libtorch, in {@code manager}. */
     public static NDArray copyOf(NDManager manager, float[] data, Shape shape) {
-        try (NDArray javaBacked = manager.create(data, shape)) {
-            return javaBacked.duplicate();
-        }
+        ByteBuffer staged = DirectBuffers.allocate(Math.multiplyExact(data.length, Float.BYTES));
+        staged.asFloatBuffer().put(data);
+        return copyStaged(manager, staged, shape, DataType.FLOAT32);
     }
 
     /** A float64 array of the given shape holding a copy of {@code data}, owned by libtorch, in {@code manager}. */
     public static NDArray copyOf(NDManager manager, double[] data, Shape shape) {
-        try (NDArray javaBacked = manager.create(data, shape)) {
-            return javaBacked.duplicate();
-        }
+        ByteBuffer staged = DirectBuffers.allocate(Math.multiplyExact(data.length, Double.BYTES));
+        staged.asDoubleBuffer().put(data);
+        return copyStaged(manager, staged, shape, DataType.FLOAT64);
     }
 
     /** An int64 array [n] holding a copy of {@code data}, owned by libtorch, in {@code manager}. */
     public static NDArray copyOf(NDManager manager, long[] data) {
-        try (NDArray javaBacked = manager.create(data)) {
-            return javaBacked.duplicate();
+        return copyOf(manager, data, new Shape(data.length));
+    }
+
+    /** An int64 array of the given shape holding a copy of {@code data}, owned by libtorch, in {@code manager}. */
+    public static NDArray copyOf(NDManager manager, long[] data, Shape shape) {
+        ByteBuffer staged = DirectBuffers.allocate(Math.multiplyExact(data.length, Long.BYTES));
+        staged.asLongBuffer().put(data);
+        return copyStaged(manager, staged, shape, DataType.INT64);
+    }
+
+    /**
+     * A libtorch-owned copy of the staged bytes, then the staging buffer freed at once ({@link DirectBuffers}): per-step
+     * copies (noise, batches) would otherwise hold native memory until a garbage collection.
+     */
+    private static NDArray copyStaged(NDManager manager, ByteBuffer staged, Shape shape, DataType dataType) {
+        if (shape.size() * dataType.getNumOfBytes() != staged.capacity()) {
+            DirectBuffers.free(staged);
+            throw new IllegalArgumentException("shape: expected " + staged.capacity() / dataType.getNumOfBytes()
+                    + " elements (the data's), got " + shape + " (" + shape.size() + ")");
+        }
+        try {
+            try (NDArray javaBacked = manager.create(staged, shape, dataType)) {
+                return javaBacked.duplicate();
+            }
+        } finally {
+            DirectBuffers.free(staged);
         }
     }
 

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Locale;
 import java.util.Objects;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
@@ -105,6 +106,6 @@ public enum ToyDistribution {
 
     /** n points as a float32 [n, 2] array in {@code manager}. */
     public NDArray sample(NDManager manager, int n, NoiseSource noise) {
-        return manager.create(sample(n, noise), new Shape(n, 2));
+        return NativeArrays.copyOf(manager, sample(n, noise), new Shape(n, 2));
     }
 }

@@ -10,6 +10,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class NativeArraysTest {
@@ -55,6 +61,64 @@ class NativeArraysTest {
                 assertTrue(Float.isFinite(g));
             }
         }
+    }
+
+    /**
+     * The staging memory of a copy is freed as soon as the copy is made (DirectBuffers), and the next copies of the
+     * same size take that memory again: a copy that still pointed at its staging buffer would now read their NaNs.
+     */
+    @Property(tries = 30)
+    void copiesOwnTheirMemoryOnceTheStagingBufferIsFreed(@ForAll @IntRange(min = 1, max = 4) int rank,
+                                                        @ForAll("sides") int[] sides, @ForAll long seed) {
+        long[] dims = new long[rank];
+        int n = 1;
+        for (int i = 0; i < rank; i++) {
+            dims[i] = sides[i];
+            n *= sides[i];
+        }
+        java.util.Random r = new java.util.Random(seed);
+        float[] f = new float[n];
+        double[] d = new double[n];
+        long[] l = new long[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) r.nextGaussian();
+            d[i] = r.nextGaussian();
+            l[i] = r.nextLong();
+        }
+        float[] nanF = new float[n];
+        double[] nanD = new double[n];
+        java.util.Arrays.fill(nanF, Float.NaN);
+        java.util.Arrays.fill(nanD, Double.NaN);
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray a = NativeArrays.copyOf(m, f, new Shape(dims));
+            NDArray b = NativeArrays.copyOf(m, d, new Shape(dims));
+            NDArray c = NativeArrays.copyOf(m, l);
+            for (int i = 0; i < 16; i++) {
+                NativeArrays.copyOf(m, nanF, new Shape(dims)).close();
+                NativeArrays.copyOf(m, nanD, new Shape(dims)).close();
+                NativeArrays.copyOf(m, new long[n]).close();
+            }
+            assertEquals(new Shape(dims), a.getShape());
+            assertArrayEquals(f, a.toFloatArray());
+            assertArrayEquals(d, b.toDoubleArray());
+            assertArrayEquals(l, c.toLongArray());
+        }
+    }
+
+    @Provide
+    Arbitrary<int[]> sides() {
+        return Arbitraries.integers().between(1, 9).array(int[].class).ofSize(4);
+    }
+
+    @Test
+    void aShapeThatDoesNotHoldTheDataIsRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> NativeArrays.copyOf(m, new float[6], new Shape(4, 2)));
+            assertEquals("shape: expected 6 elements (the data's), got (4, 2) (8)", e.getMessage());
+        }
+        assertTrue(DirectBuffers.freesImmediately(), "this JDK (17) frees direct buffers on request");
+        assertThrows(IllegalArgumentException.class, () -> DirectBuffers.free(java.nio.ByteBuffer.allocate(4)));
     }
 
     @Test

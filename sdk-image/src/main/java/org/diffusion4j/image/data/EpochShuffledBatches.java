@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingData;
@@ -90,7 +91,7 @@ public final class EpochShuffledBatches implements TrainingData {
                 }
             }
         }
-        NDArray x0 = stepManager.create(x, new Shape(batchSize, c, h, w));
+        NDArray x0 = NativeArrays.copyOf(stepManager, x, new Shape(batchSize, c, h, w));
         if (!labels) {
             return TrainingBatch.of(x0);
         }
@@ -99,7 +100,7 @@ public final class EpochShuffledBatches implements TrainingData {
         for (int k = 0; k < batchSize; k++) {
             y[k] = lab[idx[k]];
         }
-        return TrainingBatch.of(x0, stepManager.create(y, new Shape(batchSize)));
+        return TrainingBatch.of(x0, NativeArrays.copyOf(stepManager, y));
     }
 
     private int[] order(long epoch) {

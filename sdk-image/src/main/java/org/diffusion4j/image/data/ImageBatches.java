@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.random.NoiseSource;
 
 /**
@@ -114,7 +115,7 @@ public final class ImageBatches implements Iterable<ImageBatch> {
                 y[k] = images.labelsUnsafe()[i];
             }
         }
-        NDArray x0 = manager.create(x, new Shape(to - from, c, h, w));
-        return new ImageBatch(x0, y == null ? null : manager.create(y));
+        NDArray x0 = NativeArrays.copyOf(manager, x, new Shape(to - from, c, h, w));
+        return new ImageBatch(x0, y == null ? null : NativeArrays.copyOf(manager, y));
     }
 }

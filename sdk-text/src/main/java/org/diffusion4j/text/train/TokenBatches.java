@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.diffusion4j.core.memory.NativeArrays;
 import org.diffusion4j.core.training.TrainingBatch;
 import org.diffusion4j.core.training.TrainingData;
 
@@ -77,7 +78,7 @@ public final class TokenBatches implements TrainingData {
         for (int i = 0; i < batchSize; i++) {
             System.arraycopy(sequences[idx[i]], 0, flat, i * length, length);
         }
-        return TrainingBatch.of(stepManager.create(flat, new Shape(batchSize, length)));
+        return TrainingBatch.of(NativeArrays.copyOf(stepManager, flat, new Shape(batchSize, length)));
     }
 
     /** Fisher–Yates shuffle of 0..n−1. */
