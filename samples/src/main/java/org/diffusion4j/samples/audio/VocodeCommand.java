@@ -20,6 +20,7 @@ import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.VocoderSource;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
+import org.diffusion4j.samples.ConsoleProgress;
 import org.diffusion4j.samples.NativeSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,11 +115,14 @@ public final class VocodeCommand implements Callable<Integer> {
             }
             InferenceSchedule schedule = scheduleFile != null ? InferenceSchedule.load(scheduleFile) : vm.schedule(steps);
             long t0 = System.nanoTime();
-            float[] audio = switch (method) {
-                case "wavegrad" -> injector.getInstance(WaveGradVocoder.class).vocode(m, schedule, seed);
-                case "griffin-lim" -> injector.getInstance(GriffinLim.class).reconstruct(m, seed);
-                default -> throw new IllegalStateException(method); // checked above
-            };
+            float[] audio;
+            try (ConsoleProgress bar = ConsoleProgress.sampling("vocode")) {
+                audio = switch (method) {
+                    case "wavegrad" -> injector.getInstance(WaveGradVocoder.class).vocode(m, schedule, seed, bar);
+                    case "griffin-lim" -> injector.getInstance(GriffinLim.class).reconstruct(m, seed);
+                    default -> throw new IllegalStateException(method); // checked above
+                };
+            }
             if (refineRounds > 0) {
                 audio = injector.getInstance(MelConsistencyRefiner.class).refine(m, audio);
             }

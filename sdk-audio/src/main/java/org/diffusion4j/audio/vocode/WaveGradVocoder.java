@@ -18,6 +18,7 @@ import org.diffusion4j.core.process.GaussianDiffusion;
 import org.diffusion4j.core.sampling.DdimSampler;
 import org.diffusion4j.core.sampling.DdpmSampler;
 import org.diffusion4j.core.sampling.Sampler;
+import org.diffusion4j.core.sampling.SamplingListener;
 import org.diffusion4j.core.sampling.SamplingOptions;
 import org.diffusion4j.core.schedule.NoiseSchedule;
 
@@ -136,13 +137,24 @@ public final class WaveGradVocoder {
      * @return hop·frames samples in [−1, 1]
      */
     public float[] vocode(float[][] mel, InferenceSchedule schedule, long seed) {
-        return vocodeBatch(new float[][][] {mel}, schedule, seed)[0];
+        return vocode(mel, schedule, seed, SamplingListener.NONE);
+    }
+
+    /** As {@link #vocode(float[][], InferenceSchedule, long)}, telling {@code listener} about each step (e.g. a progress bar). */
+    public float[] vocode(float[][] mel, InferenceSchedule schedule, long seed, SamplingListener listener) {
+        return vocodeBatch(new float[][][] {mel}, schedule, seed, listener)[0];
     }
 
     /** Vocodes several mels of the same frame count in one batch (one network call per step for all). */
     public float[][] vocodeBatch(float[][][] mels, InferenceSchedule schedule, long seed) {
+        return vocodeBatch(mels, schedule, seed, SamplingListener.NONE);
+    }
+
+    /** As {@link #vocodeBatch(float[][][], InferenceSchedule, long)}, telling {@code listener} about each step. */
+    public float[][] vocodeBatch(float[][][] mels, InferenceSchedule schedule, long seed, SamplingListener listener) {
         Objects.requireNonNull(mels, "mels");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(listener, "listener");
         if (mels.length == 0) {
             throw new IllegalArgumentException("mels: expected at least one mel, got none");
         }
@@ -184,7 +196,8 @@ public final class WaveGradVocoder {
             NDArray mel = NativeArrays.copyOf(scope, flat, new Shape(n, bands, frames));
             WaveGradDenoiser denoiser = new WaveGradDenoiser(model, new ParameterStore(scope, false), schedule.betas(),
                     framesPerCall);
-            SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel)).build();
+            SamplingOptions options = SamplingOptions.builder(scope).seed(seed).conditioning(new NDList(mel))
+                    .listener(listener).build();
             Optional<MelEnergyPrior> prior = model.config().energyPrior();
             NDArray audio;
             if (prior.isEmpty()) {

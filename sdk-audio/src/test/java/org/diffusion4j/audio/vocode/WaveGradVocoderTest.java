@@ -308,6 +308,40 @@ class WaveGradVocoderTest {
         }
     }
 
+    /** A listener hears every step of the schedule, in order, and listening changes nothing in the audio. */
+    @Test
+    void aListenerHearsEveryStepAndChangesNothing() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            WaveGradVocoder vocoder = new WaveGradVocoder(tinyModel(m), m);
+            float[][] mel = mel(4);
+            InferenceSchedule schedule = InferenceSchedule.ivanvovk6();
+            List<Integer> steps = new ArrayList<>();
+            int[] started = new int[1];
+            boolean[] ended = new boolean[1];
+            SamplingListener listener = new SamplingListener() {
+                @Override
+                public void onStart(int totalSteps) {
+                    started[0] = totalSteps;
+                }
+
+                @Override
+                public void onStep(int index, int t, NDArray x) {
+                    steps.add(index);
+                }
+
+                @Override
+                public void onEnd() {
+                    ended[0] = true;
+                }
+            };
+            float[] heard = vocoder.vocode(mel, schedule, 3, listener);
+            assertEquals(6, started[0]);
+            assertEquals(List.of(0, 1, 2, 3, 4, 5), steps);
+            assertTrue(ended[0]);
+            assertArrayEquals(vocoder.vocode(mel, schedule, 3), heard, 0f);
+        }
+    }
+
     @Test
     void batchedVocodingGivesOneClampedClipPerMel() {
         try (NDManager m = NDManager.newBaseManager()) {
