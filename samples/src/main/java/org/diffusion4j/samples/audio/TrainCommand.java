@@ -6,11 +6,11 @@ import java.util.concurrent.Callable;
 import org.diffusion4j.audio.model.WaveGradConfig;
 import org.diffusion4j.audio.train.WaveGradObjective;
 import org.diffusion4j.audio.train.WaveGradTraining;
-import org.diffusion4j.samples.NativeSetup;
-import picocli.CommandLine.Command;
 import org.diffusion4j.core.training.RunSettings;
-import org.diffusion4j.samples.RunOptions;
+import org.diffusion4j.samples.NativeSetup;
 import org.diffusion4j.samples.ResumeOptions;
+import org.diffusion4j.samples.RunOptions;
+import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
