@@ -1,6 +1,5 @@
 package org.diffusion4j.samples.audio;
 
-import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -40,10 +39,7 @@ public final class MelCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        MelRecipe recipe;
-        try (NDManager manager = NDManager.newBaseManager()) {
-            recipe = VocoderModel.load(VocoderSource.parse(model), manager).recipe();
-        }
+        MelRecipe recipe = VocoderModel.readMetadata(VocoderSource.parse(model)).recipe();
         MelSpectrogram mel = new MelSpectrogram(recipe);
         AudioClip clip = AudioResampler.atRate(WavReader.read(input, mel.minSamples()), recipe.sampleRate(), !noResample,
                 "input " + input);

@@ -1,23 +1,17 @@
 package org.diffusion4j.audio.bench;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.diffusion4j.audio.io.WavReader;
-import org.diffusion4j.audio.model.ChunkedForward;
-import org.diffusion4j.audio.model.WaveGradDenoiser;
 import org.diffusion4j.audio.schedule.InferenceSchedule;
 import org.diffusion4j.audio.vocode.VocoderModel;
 import org.diffusion4j.audio.vocode.VocoderSource;
 import org.diffusion4j.audio.vocode.WaveGradVocoder;
 import org.diffusion4j.core.runtime.ResidentMemory;
 import org.diffusion4j.core.sampling.SamplingListener;
-import org.diffusion4j.core.sampling.SamplingOptions;
 
 /**
  * Native memory across the steps of one long vocoder sample: the resident set and the number of arrays alive in the
@@ -42,12 +36,7 @@ public final class VocoderMemoryBenchmark {
             VocoderModel vm = VocoderModel.load(source, manager);
             InferenceSchedule schedule = vm.schedule(steps);
             float[][] mel = vm.melSpectrogram().compute(WavReader.read(wav).samples());
-            int bands = mel.length;
             int frames = mel[0].length;
-            float[] flat = new float[bands * frames];
-            for (int b = 0; b < bands; b++) {
-                System.arraycopy(mel[b], 0, flat, b * frames, frames);
-            }
             int every = Math.max(1, steps / 10);
             long[] rss = new long[11];
             int[] arrays = new int[11];
@@ -64,13 +53,7 @@ public final class VocoderMemoryBenchmark {
             rss[0] = ResidentMemory.currentBytes().orElse(-1);
             arrays[0] = manager.getManagedArrays().size();
             long t0 = System.nanoTime();
-            try (NDManager run = manager.newSubManager()) {
-                NDArray m = run.create(flat, new Shape(1, bands, frames));
-                WaveGradDenoiser denoiser = new WaveGradDenoiser(vm.model(), new ParameterStore(run, false),
-                        schedule.betas(), ChunkedForward.defaultFramesPerCall(vm.model().config()));
-                WaveGradVocoder.sampler(schedule).sample(denoiser, new Shape(1, (long) frames * vm.recipe().hop()),
-                        SamplingOptions.builder(run).seed(0).conditioning(new NDList(m)).listener(listener).build());
-            }
+            new WaveGradVocoder(vm.model(), manager).vocode(mel, schedule, 0L, listener);
             double seconds = (System.nanoTime() - t0) / 1e9;
             StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                     "%s, %s (%d steps), %s (%d frames), %.1f s: RSS MB", source, schedule.name(), schedule.steps(),

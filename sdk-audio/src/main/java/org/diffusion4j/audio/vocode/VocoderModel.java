@@ -67,16 +67,27 @@ public record VocoderModel(VocoderSource source, WaveGrad model, MelRecipe recip
         return new VocoderModel(VocoderSource.directory(dir), model, recipe, searched);
     }
 
+    /**
+     * The network config and mel recipe of the model {@code source} names, without its weights (what a mel front end
+     * needs).
+     */
+    public static WaveGradCheckpoint readMetadata(VocoderSource source) throws IOException {
+        if (!source.isShipped()) {
+            return WaveGradCheckpoint.readMetadata(source.dir());
+        }
+        String file = source.resourceFolder() + WaveGradCheckpoint.META;
+        try (InputStream in = resource(file)) {
+            return WaveGradCheckpoint.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("classpath:" + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Loads one of the models shipped in sdk-audio's jar ({@link VocoderSource#SHIPPED}). */
     public static VocoderModel loadShipped(String name, NDManager manager) throws IOException {
         VocoderSource source = VocoderSource.shipped(name);
         String folder = source.resourceFolder();
-        WaveGradCheckpoint meta;
-        try (InputStream in = resource(folder + WaveGradCheckpoint.META)) {
-            meta = WaveGradCheckpoint.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw new IOException("classpath:" + folder + WaveGradCheckpoint.META + ": " + e.getMessage(), e);
-        }
+        WaveGradCheckpoint meta = readMetadata(source);
         WaveGrad model = new WaveGrad(meta.config());
         model.initialize(manager, DataType.FLOAT32);
         try (InputStream in = resource(folder + WaveGradCheckpoint.WEIGHTS)) {

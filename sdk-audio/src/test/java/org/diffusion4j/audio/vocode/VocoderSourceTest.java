@@ -27,6 +27,20 @@ class VocoderSourceTest {
         assertEquals("classpath:/org/diffusion4j/audio/models/wavegrad-wide/", VocoderSource.parse("wide").toString());
     }
 
+    /** The metadata alone, from the jar or a folder, is what loading the whole model reads. */
+    @Test
+    void metadataWithoutWeightsMatchesTheLoadedModel() throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (VocoderSource source : new VocoderSource[] {VocoderSource.shipped(),
+                    VocoderSource.directory(Path.of("models", "wavegrad-wide"))}) {
+                VocoderModel full = VocoderModel.load(source, manager);
+                var meta = VocoderModel.readMetadata(source);
+                assertEquals(full.recipe(), meta.recipe(), source.toString());
+                assertEquals(full.model().config(), meta.config(), source.toString());
+            }
+        }
+    }
+
     @Test
     void refusesAnUnknownShippedNameAndNeitherOrBoth() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VocoderSource.shipped("tiny"));
